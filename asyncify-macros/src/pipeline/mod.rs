@@ -1,0 +1,64 @@
+//! The expansion of `#[asyncify]`, read top to bottom:
+//!
+//! 1. [`args`]: the options on the attribute and on each method.
+//! 2. [`ast`]: a model of the `impl` block: which methods get twins, and how
+//!    each parameter crosses to the blocking pool.
+//! 3. [`valid`]: every check, with all errors collected.
+//! 4. [`expand`]: code generation, which cannot fail.
+//!
+//! Everything here works on `proc_macro2` tokens, so that it can be unit
+//! tested (and fuzzed) outside the compiler; only `lib.rs` touches
+//! `proc_macro`.
+
+mod args;
+mod ast;
+mod errors;
+mod expand;
+mod types;
+mod valid;
+
+#[cfg(test)]
+mod tests;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use self::errors::Errors;
+
+/// Expands `#[asyncify(args)] item`.
+///
+/// Never panics and always returns tokens: on error they are the original
+/// item (with the helper attributes removed, so that it still compiles) plus
+/// one `compile_error!` per problem, and the twins of the methods that had
+/// none, so that the rest of the crate and the IDE keep working.
+pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let options = args::ImplOptions::parse(args, &mut errors);
+
+    let mut item = match syn::parse2::<syn::Item>(input.clone()) {
+        Ok(syn::Item::Impl(item)) => item,
+        Ok(other) => {
+            errors.push(valid::not_an_impl(&other));
+            let errors = errors.into_compile_errors();
+            return quote!(#other #errors);
+        }
+        Err(error) => {
+            let error = error.into_compile_error();
+            return quote!(#input #error);
+        }
+    };
+
+    let method_options = args::MethodOptions::take_all(&mut item, &mut errors);
+    let generated = options.and_then(|options| {
+        let input = ast::Input::from_syn(&item, options, method_options);
+        let input = valid::check(input, &mut errors)?;
+        Some(expand::generate(&input))
+    });
+
+    let errors = errors.into_compile_errors();
+    quote! {
+        #item
+        #generated
+        #errors
+    }
+}

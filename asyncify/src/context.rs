@@ -1,0 +1,83 @@
+//! Thread-local facts the runtime needs: whether this thread is running an
+//! offloaded call, and which generated method is being polled.
+
+use std::cell::Cell;
+
+thread_local! {
+    static ON_POOL: Cell<bool> = const { Cell::new(false) };
+    static CALL: Cell<Option<&'static str>> = const { Cell::new(None) };
+}
+
+/// Marks the current thread as running an offloaded call until dropped.
+pub(crate) struct OnPool {
+    was: bool,
+}
+
+impl OnPool {
+    pub(crate) fn enter() -> Self {
+        OnPool {
+            was: ON_POOL.replace(true),
+        }
+    }
+}
+
+impl Drop for OnPool {
+    fn drop(&mut self) {
+        ON_POOL.set(self.was);
+    }
+}
+
+/// Whether the current thread is running an offloaded call right now.
+pub(crate) fn on_pool() -> bool {
+    ON_POOL.get()
+}
+
+/// Names the generated method being polled on this thread until dropped, so
+/// that a misuse found deep inside (no runtime) can name it.
+pub(crate) struct Call {
+    was: Option<&'static str>,
+}
+
+impl Call {
+    pub(crate) fn enter(name: &'static str) -> Self {
+        Call {
+            was: CALL.replace(Some(name)),
+        }
+    }
+}
+
+impl Drop for Call {
+    fn drop(&mut self) {
+        CALL.set(self.was);
+    }
+}
+
+/// The generated method being polled on this thread, if any.
+pub(crate) fn current_call() -> Option<&'static str> {
+    CALL.get()
+}
+
+/// Drops `value` off the async worker threads.
+///
+/// Blocking clients often own a runtime or a connection whose destructor
+/// blocks (`reqwest::blocking::Client`, `postgres::Client`), and dropping one
+/// on an async worker stalls it or panics. On a thread of a Tokio runtime
+/// (that is not already running an offloaded call) the value is sent to the
+/// blocking pool and dropped there; anywhere else it is dropped in place.
+pub(crate) fn release<T: Send + 'static>(value: T) {
+    if on_pool() {
+        return drop(value);
+    }
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => {
+            // The join handle is not needed: the drop runs to completion even
+            // when the runtime shuts down (shutdown waits for running
+            // blocking tasks and drops queued ones on a pool thread).
+            drop(runtime.spawn_blocking(move || {
+                let _on_pool = OnPool::enter();
+                drop(value);
+            }));
+        }
+        Err(_) => drop(value),
+    }
+}

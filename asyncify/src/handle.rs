@@ -1,0 +1,167 @@
+use std::fmt;
+use std::future::Future;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::context::release;
+use crate::offload::Offload;
+use crate::unblock::unblock;
+
+/// A clonable, `Send + Sync` handle to a blocking client whose calls run in
+/// parallel on the blocking pool.
+///
+/// An `Arc<T>` underneath: cloning is a reference-count increment, every clone
+/// reaches the same client, and it derefs to `&T` so the sync methods stay
+/// callable. For `T: Send + Sync` (clients that take `&self` and are safe to
+/// share, like most HTTP and SDK clients). For `&mut self` methods or clients
+/// that are not `Sync`, use [`Exclusive`](crate::Exclusive).
+///
+/// When the last handle is dropped on a thread of a Tokio runtime, the client
+/// is dropped on the blocking pool, never on an async worker: clients that own
+/// a runtime or a connection (`reqwest::blocking::Client`, `postgres::Client`)
+/// may block or panic when dropped there. Elsewhere it is dropped in place.
+///
+/// # Examples
+///
+/// ```
+/// use asyncify::{asyncify, Handle};
+///
+/// pub struct Counter(std::sync::atomic::AtomicU64);
+///
+/// #[asyncify]
+/// impl Counter {
+///     pub fn bump(&self, by: u64) -> u64 {
+///         by + self.0.fetch_add(by, std::sync::atomic::Ordering::SeqCst)
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let counter = Handle::new(Counter(Default::default()));
+/// let other = counter.clone();
+/// counter.bump_async(2).await;
+/// assert_eq!(tokio::spawn(other.bump_async(3)).await.unwrap(), 5);
+/// assert_eq!(counter.bump(1), 6); // sync calls still work through `Deref`
+/// # }
+/// ```
+pub struct Handle<T> {
+    // `None` only while being dropped or unwrapped.
+    shared: Option<Arc<Shared<T>>>,
+}
+
+struct Shared<T> {
+    // Chosen in `new`, where `T: Send + 'static` is known, so that neither the
+    // struct nor `Drop` needs those bounds.
+    release: fn(T),
+    client: T,
+}
+
+impl<T> Handle<T>
+where
+    T: Send + Sync + 'static,
+{
+    /// Wraps `client` in a handle.
+    pub fn new(client: T) -> Self {
+        Handle {
+            shared: Some(Arc::new(Shared {
+                release: release::<T>,
+                client,
+            })),
+        }
+    }
+}
+
+impl<T> Handle<T> {
+    fn shared(&self) -> &Shared<T> {
+        self.shared
+            .as_deref()
+            .expect("a `Handle` is only empty while it is being dropped")
+    }
+
+    /// Returns the client if this is its only handle, or the handle back.
+    ///
+    /// ```
+    /// let handle = asyncify::Handle::new(String::from("client"));
+    /// let other = handle.clone();
+    /// let handle = asyncify::Handle::try_unwrap(handle).unwrap_err();
+    /// drop(other);
+    /// assert_eq!(asyncify::Handle::try_unwrap(handle).unwrap(), "client");
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// Gives `this` back when other handles to the client exist.
+    pub fn try_unwrap(mut this: Self) -> Result<T, Self> {
+        let shared = this.shared.take().expect("a live `Handle` is never empty");
+        match Arc::try_unwrap(shared) {
+            Ok(shared) => Ok(shared.client),
+            Err(shared) => Err(Handle {
+                shared: Some(shared),
+            }),
+        }
+    }
+
+    /// Whether two handles reach the same client.
+    pub fn ptr_eq(this: &Self, other: &Self) -> bool {
+        std::ptr::eq(this.shared(), other.shared())
+    }
+}
+
+impl<T> Clone for Handle<T> {
+    fn clone(&self) -> Self {
+        Handle {
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<T> Deref for Handle<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.shared().client
+    }
+}
+
+impl<T> AsRef<T> for Handle<T> {
+    fn as_ref(&self) -> &T {
+        self
+    }
+}
+
+impl<T> From<T> for Handle<T>
+where
+    T: Send + Sync + 'static,
+{
+    fn from(client: T) -> Self {
+        Handle::new(client)
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Handle<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Handle").field(&**self).finish()
+    }
+}
+
+impl<T> Drop for Handle<T> {
+    fn drop(&mut self) {
+        if let Some(shared) = self.shared.take().and_then(Arc::into_inner) {
+            (shared.release)(shared.client);
+        }
+    }
+}
+
+impl<T> Offload<T> for Handle<T>
+where
+    T: Send + Sync + 'static,
+{
+    fn offload<F, R>(&self, f: F) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let handle = self.clone();
+        unblock(move || f(&handle))
+    }
+}

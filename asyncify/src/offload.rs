@@ -1,0 +1,122 @@
+use std::future::Future;
+use std::sync::Arc;
+
+use crate::unblock::unblock;
+
+/// A handle that can run calls on a `T` in the blocking pool: "run this
+/// closure on `&T` on another thread and give me its result".
+///
+/// Every method of a generated `…Async` trait is implemented for every
+/// `H: Offload<T>`, so this capability is all a handle needs. Implemented by:
+///
+/// | handle | for | calls |
+/// |---|---|---|
+/// | [`Handle<T>`](crate::Handle) | `T: Send + Sync` | run in parallel |
+/// | [`Exclusive<T>`](crate::Exclusive) | `T: Send` | take turns (also [`OffloadMut`]) |
+/// | `T` itself | `T: Clone + Send` | each call runs on its own clone |
+/// | [`Arc<T>`] | `T: Send + Sync` | run in parallel |
+///
+/// Implement it for your own handle (a connection pool, say) and every
+/// generated `_async` method works on it.
+///
+/// # Examples
+///
+/// ```
+/// use asyncify::{Handle, Offload};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let numbers = Handle::new(vec![1, 2, 3]);
+/// let sum: i32 = numbers.offload(|v| v.iter().sum()).await;
+/// assert_eq!(sum, 6);
+/// # }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a handle that can run `{T}` calls on the blocking pool",
+    label = "`{Self}` does not implement `Offload<{T}>`",
+    note = "wrap the client in a handle: `asyncify::Handle::new(client)` if `{T}` is `Sync`, \
+            `asyncify::Exclusive::new(client)` if it is only `Send`; a client that is \
+            `Clone + Send` needs no handle"
+)]
+pub trait Offload<T: ?Sized> {
+    /// Runs `f` on `&T` in the blocking pool; the future resolves to its
+    /// result.
+    ///
+    /// The future is lazy (nothing runs before the first poll), `Send` and
+    /// `'static`. A panic in `f` resumes in the task that awaits it.
+    fn offload<F, R>(&self, f: F) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&T) -> R + Send + 'static,
+        R: Send + 'static;
+}
+
+/// A handle that can lend `&mut T` to a call in the blocking pool, because
+/// its calls take turns.
+///
+/// The `_async` twins of `&mut self` methods require it. Implemented by
+/// [`Exclusive<T>`](crate::Exclusive).
+///
+/// # Examples
+///
+/// ```
+/// use asyncify::{Exclusive, OffloadMut};
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let log = Exclusive::new(Vec::new());
+/// log.offload_mut(|v| v.push("first")).await;
+/// let len = log.offload_mut(|v| { v.push("second"); v.len() }).await;
+/// assert_eq!(len, 2);
+/// # }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot lend `&mut {T}` to a blocking call",
+    label = "this method takes `&mut self`, and `{Self}` only gives shared access",
+    note = "methods that take `&mut self` need a handle whose calls take turns: \
+            use `asyncify::Exclusive::new(client)`"
+)]
+pub trait OffloadMut<T: ?Sized>: Offload<T> {
+    /// Runs `f` on `&mut T` in the blocking pool once it is this call's turn;
+    /// the future resolves to its result.
+    ///
+    /// Waiting for the turn happens in the calling task, not on a pool thread.
+    fn offload_mut<F, R>(&self, f: F) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&mut T) -> R + Send + 'static,
+        R: Send + 'static;
+}
+
+/// A cheap-clone client needs no handle: each call runs on a clone of it.
+///
+/// This fits clients that are an `Arc` inside (`ureq::Agent`,
+/// `reqwest::blocking::Client`, most SDK clients). The clone is taken when the
+/// `_async` method is called, so the future borrows nothing.
+impl<T> Offload<T> for T
+where
+    T: Clone + Send + 'static,
+{
+    fn offload<F, R>(&self, f: F) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let client = self.clone();
+        unblock(move || f(&client))
+    }
+}
+
+/// An `Arc<T>` you already have works like a [`Handle`](crate::Handle),
+/// except that dropping the last `Arc` drops the client where that happens.
+impl<T> Offload<T> for Arc<T>
+where
+    T: Send + Sync + 'static,
+{
+    fn offload<F, R>(&self, f: F) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let client = Arc::clone(self);
+        unblock(move || f(&client))
+    }
+}
