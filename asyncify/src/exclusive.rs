@@ -107,7 +107,10 @@ impl<T> Exclusive<T> {
     /// Gives `this` back when other handles to the client exist or a call is
     /// running.
     pub fn try_unwrap(mut this: Self) -> Result<T, Self> {
-        let shared = this.shared.take().expect("a live `Exclusive` is never empty");
+        let shared = this
+            .shared
+            .take()
+            .expect("a live `Exclusive` is never empty");
         match Arc::try_unwrap(shared) {
             Ok(mutex) => Ok(mutex.into_inner().client),
             Err(shared) => Err(Exclusive {

@@ -15,18 +15,16 @@ pub use crate::unblock::unblock;
 
 /// Polls `future` with `name` recorded as the generated method being polled,
 /// so that a panic deep inside (no runtime) can say which method it was.
-pub fn named<Fut>(name: &'static str, future: Fut) -> impl Future<Output = Fut::Output>
+pub async fn named<Fut>(name: &'static str, future: Fut) -> Fut::Output
 where
     Fut: Future,
 {
-    async move {
-        let mut future = pin!(future);
-        poll_fn(|cx| {
-            let _call = crate::context::Call::enter(name);
-            future.as_mut().poll(cx)
-        })
-        .await
-    }
+    let mut future = pin!(future);
+    poll_fn(|cx| {
+        let _call = crate::context::Call::enter(name);
+        future.as_mut().poll(cx)
+    })
+    .await
 }
 
 /// A value that an `_async` twin moves to the blocking pool: an argument taken

@@ -97,8 +97,9 @@ where
             Ok(value) => value,
             Err(error) => match error.try_into_panic() {
                 Ok(payload) => panic::resume_unwind(payload),
-                Err(_) => panic!(
-                    "{} was cancelled: the Tokio runtime shut down before the blocking call could start",
+                Err(error) => panic!(
+                    "{} was cancelled ({error}): the Tokio runtime shut down before the \
+                     blocking call could start",
                     describe_call()
                 ),
             },

@@ -6,7 +6,7 @@ use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
 use syn::{Attribute, Ident, ImplItem, ItemImpl, LitStr, Token};
 
-use super::errors::Errors;
+use super::errors::{Errors, error_with_help};
 
 /// Options on the `#[asyncify(..)]` attribute of the impl block.
 pub(crate) struct ImplOptions {
@@ -27,7 +27,10 @@ impl ImplOptions {
             if meta.path.is_ident("suffix") {
                 let lit: LitStr = meta.value()?.parse()?;
                 if suffix.is_some() {
-                    errors.push(syn::Error::new_spanned(&meta.path, "`suffix` is set more than once"));
+                    errors.push(syn::Error::new_spanned(
+                        &meta.path,
+                        "`suffix` is set more than once",
+                    ));
                 } else if !valid_suffix(&lit.value()) {
                     errors.push(syn::Error::new(
                         lit.span(),
@@ -68,8 +71,8 @@ impl ImplOptions {
 /// Options from `#[asyncify(..)]` attributes on one method.
 #[derive(Default)]
 pub(crate) struct MethodOptions {
-    /// Where the first `#[asyncify(..)]` on the method was, if any.
-    pub(crate) attr: Option<Span>,
+    /// The first `#[asyncify(..)]` on the method, if any.
+    pub(crate) attr: Option<Attribute>,
     /// `#[asyncify(skip)]`: no twin.
     pub(crate) skip: Option<Span>,
     /// `#[asyncify(rename = "fetch")]`: the twin's whole name.
@@ -89,9 +92,10 @@ impl MethodOptions {
                 | ImplItem::Type(syn::ImplItemType { attrs, .. })
                 | ImplItem::Macro(syn::ImplItemMacro { attrs, .. }) => {
                     for attr in take_ours(attrs) {
-                        errors.push(syn::Error::new_spanned(
+                        errors.push(error_with_help(
                             attr,
                             "`#[asyncify(..)]` options go on methods; this item gets no twin",
+                            "remove it",
                         ));
                     }
                     MethodOptions::default()
@@ -104,17 +108,27 @@ impl MethodOptions {
     fn take(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> MethodOptions {
         let mut options = MethodOptions::default();
         for attr in take_ours(attrs) {
-            options.attr.get_or_insert_with(|| attr.pound_token.span);
+            options.attr.get_or_insert_with(|| attr.clone());
             let parsed = attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("skip") {
                     if options.skip.is_some() {
-                        errors.push(syn::Error::new_spanned(&meta.path, "`skip` is set more than once"));
+                        errors.push(syn::Error::new_spanned(
+                            &meta.path,
+                            "`skip` is set more than once",
+                        ));
                     }
-                    options.skip = Some(meta.path.get_ident().map_or_else(Span::call_site, Ident::span));
+                    options.skip = Some(
+                        meta.path
+                            .get_ident()
+                            .map_or_else(Span::call_site, Ident::span),
+                    );
                 } else if meta.path.is_ident("rename") {
                     let ident = parse_ident(&meta, "rename = \"fetch\"")?;
                     if options.rename.is_some() {
-                        errors.push(syn::Error::new_spanned(&meta.path, "`rename` is set more than once"));
+                        errors.push(syn::Error::new_spanned(
+                            &meta.path,
+                            "`rename` is set more than once",
+                        ));
                     }
                     options.rename = Some(ident);
                 } else {
@@ -147,7 +161,10 @@ fn is_ours(attr: &Attribute) -> bool {
 }
 
 fn valid_suffix(suffix: &str) -> bool {
-    !suffix.is_empty() && suffix.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    !suffix.is_empty()
+        && suffix
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Parses `= name` or `= "name"` into an identifier (not a keyword).
@@ -162,17 +179,19 @@ fn parse_ident(meta: &ParseNestedMeta, example: &str) -> syn::Result<Ident> {
         return Err(value.error(format!("expected a name: `{example}`")));
     };
     let mut ident = syn::parse_str::<Ident>(&lit.value()).map_err(|_| {
-            syn::Error::new(
-                lit.span(),
-                format!("`{}` is not a valid identifier: `{example}`", lit.value()),
-            )
-        })?;
+        syn::Error::new(
+            lit.span(),
+            format!("`{}` is not a valid identifier: `{example}`", lit.value()),
+        )
+    })?;
     ident.set_span(lit.span());
     Ok(ident)
 }
 
 fn unknown(meta: &ParseNestedMeta, expected: &str) -> syn::Error {
-    let name = quote::ToTokens::to_token_stream(&meta.path).to_string().replace(' ', "");
+    let name = quote::ToTokens::to_token_stream(&meta.path)
+        .to_string()
+        .replace(' ', "");
     syn::Error::new_spanned(&meta.path, format!("unknown option `{name}`: {expected}"))
 }
 

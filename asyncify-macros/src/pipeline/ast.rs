@@ -4,7 +4,8 @@
 
 use std::collections::HashSet;
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
 use quote::format_ident;
 use syn::visit_mut::VisitMut;
 use syn::{FnArg, Generics, Ident, ImplItem, ImplItemFn, ItemImpl, Pat, PatType, ReturnType, Type};
@@ -82,8 +83,9 @@ pub(crate) enum Pass {
     Copy(Type),
     /// `Option<&T>`: likewise inside the option. Holds `T`.
     CopyOption(Type),
-    /// `&mut T` or `Option<&mut T>`: cannot be made async.
-    MutRef(Span),
+    /// `&mut T` or `Option<&mut T>`: cannot be made async. Holds the
+    /// `&mut T`, for the error.
+    MutRef(TokenStream),
 }
 
 impl<'a> Input<'a> {
@@ -94,16 +96,24 @@ impl<'a> Input<'a> {
     ) -> Self {
         let self_ty = types::peel(&item.self_ty).clone();
         let type_name = match &self_ty {
-            Type::Path(path) if path.qself.is_none() => {
-                path.path.segments.last().map(|segment| segment.ident.clone())
-            }
+            Type::Path(path) if path.qself.is_none() => path
+                .path
+                .segments
+                .last()
+                .map(|segment| segment.ident.clone()),
             _ => None,
         };
-        let trait_name = options
-            .trait_name
-            .clone()
-            .or_else(|| type_name.as_ref().map(|name| format_ident!("{}Async", name)));
-        let generics: HashSet<Ident> = item.generics.type_params().map(|param| param.ident.clone()).collect();
+        let ImplOptions { suffix, trait_name } = options;
+        let trait_name = trait_name.or_else(|| {
+            type_name
+                .as_ref()
+                .map(|name| format_ident!("{}Async", name))
+        });
+        let generics: HashSet<Ident> = item
+            .generics
+            .type_params()
+            .map(|param| param.ident.clone())
+            .collect();
 
         let methods = item
             .items
@@ -115,7 +125,7 @@ impl<'a> Input<'a> {
                     method_options,
                     &self_ty,
                     &generics,
-                    &options.suffix,
+                    &suffix,
                 )),
                 _ => None,
             })
@@ -139,12 +149,12 @@ impl<'a> Method<'a> {
         suffix: &str,
     ) -> Self {
         let sig = &original.sig;
-        let status = if options.skip.is_some() {
-            Status::Skipped
-        } else if matches!(original.vis, syn::Visibility::Inherited) {
+        let status = if matches!(original.vis, syn::Visibility::Inherited) {
             Status::Private
         } else if sig.asyncness.is_some() {
             Status::Async
+        } else if options.skip.is_some() {
+            Status::Skipped
         } else {
             Status::Twin
         };
@@ -231,7 +241,7 @@ impl Pass {
             Type::Reference(reference) => reference,
             other => match types::option_of_ref(other) {
                 Some(reference) if reference.mutability.is_some() => {
-                    return Pass::MutRef(reference.and_token.span);
+                    return Pass::MutRef(reference.to_token_stream());
                 }
                 Some(reference) if !is_static(reference.lifetime.as_ref()) => {
                     return Pass::CopyOption((*reference.elem).clone());
@@ -240,7 +250,7 @@ impl Pass {
             },
         };
         if reference.mutability.is_some() {
-            Pass::MutRef(reference.and_token.span)
+            Pass::MutRef(reference.to_token_stream())
         } else if is_static(reference.lifetime.as_ref()) {
             Pass::Move
         } else {
@@ -270,12 +280,23 @@ impl Input<'_> {
     /// The self type's path without generic arguments (`db::Storage` for
     /// `db::Storage<T>`), for doc links and messages.
     pub(crate) fn type_path(&self) -> Option<String> {
-        let Type::Path(path) = &self.self_ty else { return None };
+        let Type::Path(path) = &self.self_ty else {
+            return None;
+        };
         if path.qself.is_some() {
             return None;
         }
-        let segments: Vec<String> = path.path.segments.iter().map(|segment| segment.ident.to_string()).collect();
-        let leading = if path.path.leading_colon.is_some() { "::" } else { "" };
+        let segments: Vec<String> = path
+            .path
+            .segments
+            .iter()
+            .map(|segment| segment.ident.to_string())
+            .collect();
+        let leading = if path.path.leading_colon.is_some() {
+            "::"
+        } else {
+            ""
+        };
         Some(format!("{leading}{}", segments.join("::")))
     }
 }

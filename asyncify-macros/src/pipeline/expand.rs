@@ -84,7 +84,12 @@ fn generate_trait(input: &Input, methods: &[&Method]) -> TokenStream {
     quote! {
         #[doc = #trait_doc]
         #(#cfgs)*
-        #[allow(unused_qualifications, clippy::too_many_arguments, clippy::type_complexity)]
+        #[allow(
+            unused_qualifications,
+            clippy::multiple_bound_locations,
+            clippy::too_many_arguments,
+            clippy::type_complexity,
+        )]
         #vis trait #trait_name #impl_generics #where_clause {
             #(#declarations)*
         }
@@ -93,6 +98,7 @@ fn generate_trait(input: &Input, methods: &[&Method]) -> TokenStream {
         #[allow(
             deprecated,
             unused_qualifications,
+            clippy::multiple_bound_locations,
             clippy::too_many_arguments,
             clippy::type_complexity,
             clippy::used_underscore_binding,
@@ -124,6 +130,7 @@ fn generate_constructors(input: &Input, methods: &[&Method]) -> TokenStream {
         #[allow(
             deprecated,
             unused_qualifications,
+            clippy::multiple_bound_locations,
             clippy::too_many_arguments,
             clippy::type_complexity,
             clippy::used_underscore_binding,
@@ -140,9 +147,14 @@ fn signature(input: &Input, method: &Method) -> TokenStream {
     let fn_token = &sig.fn_token;
     let twin = &method.twin;
     let (generics, _, _) = method.generics.split_for_impl();
-    let receiver = match (&method.receiver, sig.receiver().map(|receiver| &receiver.kind)) {
+    let receiver = match (
+        &method.receiver,
+        sig.receiver().map(|receiver| &receiver.kind),
+    ) {
         (Receiver::None, _) => None,
-        (_, Some(syn::ReceiverKind::Reference(and, lifetime, _))) => Some(quote!(#and #lifetime self,)),
+        (_, Some(syn::ReceiverKind::Reference(and, lifetime, _))) => {
+            Some(quote!(#and #lifetime self,))
+        }
         (_, Some(syn::ReceiverKind::Typed(_, ty))) => match types::peel(ty) {
             Type::Reference(reference) => {
                 let (and, lifetime) = (&reference.and_token, &reference.lifetime);
@@ -171,10 +183,7 @@ fn signature(input: &Input, method: &Method) -> TokenStream {
 fn twin_param_type(param: &super::ast::Param) -> Type {
     let mut ty = param.ty.clone();
     let bounds: Vec<TypeParamBound> = match param.pass {
-        Pass::Move => vec![
-            parse_quote!(::core::marker::Send),
-            parse_quote!('static),
-        ],
+        Pass::Move => vec![parse_quote!(::core::marker::Send), parse_quote!('static)],
         Pass::Copy(_) | Pass::CopyOption(_) => vec![parse_quote! {
             ::asyncify::__private::ToOwned<Owned: ::core::marker::Send + 'static>
         }],

@@ -43,8 +43,10 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
             return quote!(#other #errors);
         }
         Err(error) => {
-            let error = error.into_compile_error();
-            return quote!(#input #error);
+            // Not an item we can read (mid-edit, say): give it back as it is.
+            let mut tokens = input;
+            tokens.extend(error.into_compile_error());
+            return tokens;
         }
     };
 

@@ -3,7 +3,8 @@
 
 use std::collections::HashSet;
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
+use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::visit_mut::{self, VisitMut};
@@ -51,7 +52,11 @@ impl VisitMut for ReplaceSelf<'_> {
 /// `Self::Rest` → `Rest`.
 fn self_prefixed(qself: Option<&syn::QSelf>, path: &syn::Path) -> Option<syn::Path> {
     let first = path.segments.first()?;
-    if qself.is_some() || path.leading_colon.is_some() || path.segments.len() < 2 || first.ident != "Self" {
+    if qself.is_some()
+        || path.leading_colon.is_some()
+        || path.segments.len() < 2
+        || first.ident != "Self"
+    {
         return None;
     }
     let segments = path.segments.iter().skip(1).cloned().collect();
@@ -64,7 +69,8 @@ fn self_prefixed(qself: Option<&syn::QSelf>, path: &syn::Path) -> Option<syn::Pa
 /// The self type with every token moved to `span`, so that errors about a
 /// replaced `Self` point at the `Self` the user wrote.
 fn respan(ty: &Type, span: Span) -> Type {
-    let tokens = quote::ToTokens::to_token_stream(ty)
+    let tokens = ty
+        .to_token_stream()
         .into_iter()
         .map(|mut token| {
             token.set_span(span);
@@ -108,8 +114,8 @@ pub(crate) fn mentions(ty: &Type, generics: &HashSet<Ident>) -> bool {
 ///
 /// Lifetimes bound in the type itself (`fn(&str)`, `Fn(&str) -> bool`,
 /// `for<'a> ..`) are not borrows of the caller's data and are passed over.
-pub(crate) fn first_borrow(ty: &Type) -> Option<Span> {
-    struct Finder(Option<Span>);
+pub(crate) fn first_borrow(ty: &Type) -> Option<TokenStream> {
+    struct Finder(Option<TokenStream>);
     impl<'ast> Visit<'ast> for Finder {
         fn visit_type(&mut self, ty: &'ast Type) {
             if self.0.is_none() {
@@ -119,16 +125,20 @@ pub(crate) fn first_borrow(ty: &Type) -> Option<Span> {
         fn visit_type_reference(&mut self, ty: &'ast TypeReference) {
             match &ty.lifetime {
                 Some(lifetime) if lifetime.ident == "static" => visit::visit_type(self, &ty.elem),
-                _ => self.0 = Some(ty.and_token.span),
+                _ => self.0 = Some(ty.to_token_stream()),
             }
         }
         fn visit_lifetime(&mut self, lifetime: &'ast Lifetime) {
             if lifetime.ident != "static" && self.0.is_none() {
-                self.0 = Some(lifetime.span());
+                self.0 = Some(lifetime.to_token_stream());
             }
         }
         fn visit_type_fn_ptr(&mut self, _: &'ast syn::TypeFnPtr) {}
-        fn visit_parenthesized_generic_arguments(&mut self, _: &'ast syn::ParenthesizedGenericArguments) {}
+        fn visit_parenthesized_generic_arguments(
+            &mut self,
+            _: &'ast syn::ParenthesizedGenericArguments,
+        ) {
+        }
         fn visit_trait_bound(&mut self, bound: &'ast syn::TraitBound) {
             if bound.lifetimes.is_none() {
                 visit::visit_trait_bound(self, bound);
@@ -161,7 +171,11 @@ pub(crate) fn first_dyn(ty: &Type) -> Option<&syn::TypeTraitObject> {
             self.0.get_or_insert(ty);
         }
         fn visit_type_fn_ptr(&mut self, _: &'ast syn::TypeFnPtr) {}
-        fn visit_parenthesized_generic_arguments(&mut self, _: &'ast syn::ParenthesizedGenericArguments) {}
+        fn visit_parenthesized_generic_arguments(
+            &mut self,
+            _: &'ast syn::ParenthesizedGenericArguments,
+        ) {
+        }
     }
     let mut finder = Finder(None);
     finder.visit_type(ty);
@@ -206,4 +220,23 @@ pub(crate) fn peel(ty: &Type) -> &Type {
         Type::Group(inner) => peel(&inner.elem),
         _ => ty,
     }
+}
+
+/// Tokens printed the way people write them: `Box<Self>`, not `Box < Self >`.
+pub(crate) fn pretty(tokens: &impl ToTokens) -> String {
+    let mut text = tokens.to_token_stream().to_string();
+    for (from, to) in [
+        (" < ", "<"),
+        ("< ", "<"),
+        (" >", ">"),
+        (" :: ", "::"),
+        (":: ", "::"),
+        (" ,", ","),
+        ("& ", "&"),
+        ("( ", "("),
+        (" )", ")"),
+    ] {
+        text = text.replace(from, to);
+    }
+    text
 }

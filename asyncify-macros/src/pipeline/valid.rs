@@ -52,7 +52,10 @@ pub(crate) fn check<'a>(mut input: Input<'a>, errors: &mut Errors) -> Option<Inp
     let mut keep = keep.into_iter();
     input.methods.retain(|_| keep.next().unwrap_or(false));
 
-    let needs_trait = input.methods.iter().any(|method| !matches!(method.receiver, Receiver::None));
+    let needs_trait = input
+        .methods
+        .iter()
+        .any(|method| !matches!(method.receiver, Receiver::None));
     if needs_trait && input.trait_name.is_none() {
         errors.push(error_with_help(
             &input.item.self_ty,
@@ -94,15 +97,18 @@ fn check_options(method: &Method, errors: &mut Errors) {
             format!("`{name}` is skipped, so it has no twin to rename: remove `skip` or `rename`"),
         ));
     }
-    let Some(attr) = method.options.attr else { return };
+    let Some(attr) = &method.options.attr else {
+        return;
+    };
     let why = match method.status {
         Status::Private => "is not `pub`, so it gets no twin",
         Status::Async => "is already an `async fn`, so it gets no twin",
         Status::Twin | Status::Skipped => return,
     };
-    errors.push(syn::Error::new(
+    errors.push(error_with_help(
         attr,
-        format!("`{name}` {why}: this `#[asyncify(..)]` has nothing to act on\n\nhelp: remove it"),
+        format!("`{name}` {why}: this `#[asyncify(..)]` has nothing to act on"),
+        "remove it",
     ));
 }
 
@@ -114,7 +120,10 @@ fn check_method(method: &Method, errors: &mut Errors) {
     if let syn::Safety::Unsafe(token) = &sig.safety {
         errors.push(error_with_help(
             token,
-            cannot("it is an `unsafe fn`, and its safety contract cannot be checked on another thread".into()),
+            cannot(
+                "it is an `unsafe fn`, and its safety contract cannot be checked on another thread"
+                    .into(),
+            ),
             SKIP_HELP,
         ));
     }
@@ -123,7 +132,7 @@ fn check_method(method: &Method, errors: &mut Errors) {
         let why = match &receiver.kind {
             syn::ReceiverKind::Typed(_, ty) => format!(
                 "it takes `self: {}`; twins work with `&self` and `&mut self`, which a handle can lend",
-                ty.to_token_stream()
+                types::pretty(ty)
             ),
             _ => "it takes `self` by value, but a handle only lends the client (`&self` or `&mut self`), \
                   so the twin cannot consume it"
@@ -133,10 +142,10 @@ fn check_method(method: &Method, errors: &mut Errors) {
     }
 
     for param in &method.params {
-        let param_name = param.original.pat.to_token_stream().to_string();
+        let param_name = types::pretty(&param.original.pat);
         match &param.pass {
-            Pass::MutRef(span) => errors.push(syn::Error::new(
-                *span,
+            Pass::MutRef(reference) => errors.push(syn::Error::new_spanned(
+                reference,
                 format!(
                     "{}\n\nhelp: take the value and return it instead, or {SKIP_HELP}",
                     cannot(format!(
@@ -146,9 +155,9 @@ fn check_method(method: &Method, errors: &mut Errors) {
                 ),
             )),
             Pass::Move => {
-                if let Some(span) = types::first_borrow(&param.ty) {
-                    errors.push(syn::Error::new(
-                        span,
+                if let Some(borrow) = types::first_borrow(&param.ty) {
+                    errors.push(syn::Error::new_spanned(
+                        borrow,
                         format!(
                             "{}\n\nhelp: take an owned value, or {SKIP_HELP}",
                             cannot(format!(
@@ -179,9 +188,9 @@ fn check_method(method: &Method, errors: &mut Errors) {
             ),
             format!("return a named type, or {SKIP_HELP}"),
         ));
-    } else if let Some(span) = types::first_borrow(output) {
-        errors.push(syn::Error::new(
-            span,
+    } else if let Some(borrow) = types::first_borrow(output) {
+        errors.push(syn::Error::new_spanned(
+            borrow,
             format!(
                 "{}\n\nhelp: return an owned value, or {SKIP_HELP}",
                 cannot(
@@ -202,9 +211,9 @@ fn check_referent(
     cannot: &dyn Fn(String) -> String,
     errors: &mut Errors,
 ) {
-    if let Some(span) = types::first_borrow(referent) {
-        errors.push(syn::Error::new(
-            span,
+    if let Some(borrow) = types::first_borrow(referent) {
+        errors.push(syn::Error::new_spanned(
+            borrow,
             format!(
                 "{}\n\nhelp: take owned values (`&[String]` rather than `&[&str]`), or {SKIP_HELP}",
                 cannot(format!(
@@ -279,7 +288,7 @@ fn first_token(item: &Item) -> proc_macro2::TokenStream {
         Item::Trait(item) => {
             let (token, ident) = (&item.trait_token, &item.ident);
             quote::quote!(#token #ident)
-        },
+        }
         Item::Fn(item) => {
             let (fn_token, ident) = (&item.sig.fn_token, &item.sig.ident);
             quote::quote!(#fn_token #ident)
