@@ -1,1 +1,311 @@
-//! Unit tests of the expansion.
+//! Unit tests of the expansion function, outside the compiler.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::expand;
+
+/// The expansion, parsed back as a file (so it is always valid Rust) and
+/// printed with single spaces, for `contains` checks.
+fn expanded(args: TokenStream, item: TokenStream) -> (syn::File, String) {
+    let tokens = expand(args, item);
+    let file: syn::File = syn::parse2(tokens.clone()).expect("the expansion parses as items");
+    (file, tokens.to_string())
+}
+
+fn compile_errors(text: &str) -> usize {
+    text.matches("compile_error").count()
+}
+
+fn trait_named<'a>(file: &'a syn::File, name: &str) -> Option<&'a syn::ItemTrait> {
+    file.items.iter().find_map(|item| match item {
+        syn::Item::Trait(item) if item.ident == name => Some(item),
+        _ => None,
+    })
+}
+
+fn trait_methods(item: &syn::ItemTrait) -> Vec<String> {
+    item.items
+        .iter()
+        .filter_map(|item| match item {
+            syn::TraitItem::Fn(method) => Some(method.sig.ident.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn keeps_the_impl_and_adds_a_trait_and_constructors() {
+    let (file, text) = expanded(
+        quote!(),
+        quote! {
+            impl Storage {
+                pub fn open(dir: &Path) -> io::Result<Storage> { todo!() }
+                pub fn get(&self, key: &str) -> Vec<u8> { todo!() }
+                pub fn put(&mut self, key: &str, value: &[u8]) {}
+                fn private(&self) {}
+                pub async fn already(&self) {}
+            }
+        },
+    );
+    assert_eq!(compile_errors(&text), 0, "{text}");
+    let twins = trait_named(&file, "StorageAsync").expect("a StorageAsync trait");
+    assert_eq!(trait_methods(twins), ["get_async", "put_async"]);
+    assert!(matches!(twins.vis, syn::Visibility::Public(_)));
+    assert!(text.contains("pub fn open_async (dir : & Path)"), "{text}");
+    assert!(
+        text.contains("Self : :: asyncify :: __private :: OffloadMut < Storage >"),
+        "{text}"
+    );
+    // The original impl comes first, unchanged.
+    let syn::Item::Impl(original) = &file.items[0] else {
+        panic!("{text}")
+    };
+    assert_eq!(original.items.len(), 5);
+}
+
+#[test]
+fn references_are_copied_and_static_references_moved() {
+    let (_, text) = expanded(
+        quote!(),
+        quote! {
+            impl C {
+                pub fn f(&self, a: &str, b: &'static str, c: Option<&[u8]>, d: String) {}
+            }
+        },
+    );
+    assert!(
+        text.contains("let a = :: asyncify :: __private :: ToOwned :: to_owned (a) ;"),
+        "{text}"
+    );
+    assert!(!text.contains("to_owned (b)"), "{text}");
+    assert!(
+        text.contains("let c = :: asyncify :: __private :: Option :: map (c"),
+        "{text}"
+    );
+    assert!(!text.contains("to_owned (d)"), "{text}");
+}
+
+#[test]
+fn generic_arguments_get_bounds_in_a_where_clause_and_impl_trait_inline() {
+    let (_, text) = expanded(
+        quote!(),
+        quote! {
+            impl C {
+                pub fn f<K: Hash, V>(&self, key: &K, value: V, tag: impl AsRef<str>) -> Option<V> { None }
+            }
+        },
+    );
+    assert!(
+        text.contains("K : :: asyncify :: __private :: ToOwned"),
+        "{text}"
+    );
+    assert!(
+        text.contains("V : :: core :: marker :: Send + 'static"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Option < V > : :: core :: marker :: Send + 'static"),
+        "{text}"
+    );
+    assert!(
+        text.contains("tag : impl AsRef < str > + :: core :: marker :: Send + 'static"),
+        "{text}"
+    );
+    assert!(text.contains("f :: < K , V > (this"), "{text}");
+}
+
+#[test]
+fn self_is_replaced_outside_the_impl() {
+    let (file, text) = expanded(
+        quote!(),
+        quote! {
+            impl<T: Clone> Cache<T> where T: Debug {
+                pub fn merge(&self, other: Self) -> Self::Output { todo!() }
+            }
+        },
+    );
+    let twins = trait_named(&file, "CacheAsync").expect("a CacheAsync trait");
+    let twins = quote!(#twins).to_string();
+    assert!(twins.contains("other : Cache < T >"), "{twins}");
+    assert!(twins.contains("< Cache < T > > :: Output"), "{twins}");
+    assert!(
+        text.contains("impl < T : Clone , __AsyncifyHandle"),
+        "{text}"
+    );
+}
+
+#[test]
+fn options_rename_the_twins_and_the_trait() {
+    let (file, text) = expanded(
+        quote!(suffix = "_nb", trait_name = StorageExt),
+        quote! {
+            impl Storage {
+                pub fn get(&self) {}
+                #[asyncify(rename = "fetch")]
+                pub fn load(&self) {}
+                #[asyncify(skip)]
+                pub fn stream(&self) {}
+            }
+        },
+    );
+    let twins = trait_named(&file, "StorageExt").expect("the trait named by the option");
+    assert_eq!(trait_methods(twins), ["get_nb", "fetch"]);
+    assert!(
+        !text.contains("# [asyncify"),
+        "helper attributes are removed: {text}"
+    );
+}
+
+#[test]
+fn the_trait_is_as_visible_as_the_widest_method() {
+    let visibility = |methods: TokenStream| {
+        let (file, _) = expanded(quote!(), quote!(impl C { #methods }));
+        let twins = trait_named(&file, "CAsync").expect("a trait");
+        quote::ToTokens::to_token_stream(&twins.vis).to_string()
+    };
+    assert_eq!(
+        visibility(quote!(
+            pub(crate) fn a(&self) {}
+            pub fn b(&self) {}
+        )),
+        "pub"
+    );
+    assert_eq!(
+        visibility(quote!(
+            pub(super) fn a(&self) {}
+            pub(super) fn b(&self) {}
+        )),
+        "pub (super)"
+    );
+    assert_eq!(
+        visibility(quote!(
+            pub(super) fn a(&self) {}
+            pub(crate) fn b(&self) {}
+        )),
+        "pub (crate)"
+    );
+}
+
+#[test]
+fn attributes_carry_over() {
+    let (_, text) = expanded(
+        quote!(),
+        quote! {
+            #[cfg(feature = "x")]
+            impl C {
+                /// Reads.
+                #[cfg(unix)]
+                #[deprecated]
+                #[must_use]
+                #[inline]
+                pub fn get(&self) -> u8 { 1 }
+            }
+        },
+    );
+    assert_eq!(
+        text.matches("# [cfg (feature = \"x\")]").count(),
+        3,
+        "impl, trait, trait impl: {text}"
+    );
+    assert_eq!(
+        text.matches("Reads.").count(),
+        2,
+        "original and twin docs: {text}"
+    );
+    assert!(text.contains("The async form of [`C::get`]"), "{text}");
+    assert_eq!(
+        text.matches("# [deprecated]").count(),
+        2,
+        "original and trait declaration: {text}"
+    );
+    assert_eq!(text.matches("# [inline]").count(), 1, "not carried: {text}");
+}
+
+#[test]
+fn a_bad_method_gets_an_error_and_the_rest_still_expand() {
+    let (file, text) = expanded(
+        quote!(),
+        quote! {
+            impl C {
+                pub fn name(&self) -> &str { "" }
+                pub fn fill(&self, buf: &mut [u8]) {}
+                pub fn close(self) {}
+                pub unsafe fn poke(&self) {}
+                pub fn len(&self) -> usize { 0 }
+            }
+        },
+    );
+    assert_eq!(compile_errors(&text), 4, "{text}");
+    let twins = trait_named(&file, "CAsync").expect("the good method's twin");
+    assert_eq!(trait_methods(twins), ["len_async"]);
+    let syn::Item::Impl(original) = &file.items[0] else {
+        panic!("{text}")
+    };
+    assert_eq!(
+        original.items.len(),
+        5,
+        "the original impl is emitted whole"
+    );
+}
+
+#[test]
+fn bad_options_keep_the_impl_and_add_nothing() {
+    let (file, text) = expanded(
+        quote!(sufix = "_x", trait_name = "two words"),
+        quote!(impl C { pub fn get(&self) {} }),
+    );
+    assert_eq!(compile_errors(&text), 2, "{text}");
+    assert!(trait_named(&file, "CAsync").is_none());
+    assert!(matches!(file.items[0], syn::Item::Impl(_)));
+}
+
+#[test]
+fn not_an_impl_is_given_back_with_an_error() {
+    let (file, text) = expanded(
+        quote!(),
+        quote!(
+            pub fn get() {}
+        ),
+    );
+    assert_eq!(compile_errors(&text), 1);
+    assert!(matches!(file.items[0], syn::Item::Fn(_)));
+}
+
+#[test]
+fn unparsable_input_is_given_back_with_an_error() {
+    let input = quote!(impl C { pub fn get(&self) -> });
+    let output = expand(quote!(), input.clone()).to_string();
+    assert!(output.starts_with(&input.to_string()), "{output}");
+    assert_eq!(compile_errors(&output), 1);
+}
+
+#[test]
+fn twin_names_must_not_clash() {
+    let (_, text) = expanded(
+        quote!(),
+        quote! {
+            impl C {
+                pub fn get(&self) {}
+                pub fn get_async(&self) {}
+            }
+        },
+    );
+    assert_eq!(compile_errors(&text), 1, "{text}");
+}
+
+#[test]
+fn borrows_are_found_where_they_matter_and_not_in_fn_types() {
+    let (_, text) = expanded(
+        quote!(),
+        quote! {
+            impl C {
+                pub fn ok(&self, f: fn(&str) -> bool, g: Box<dyn Fn(&str) + Send>, h: &'static str) {}
+                pub fn nested(&self, args: &[&str]) {}
+                pub fn held(&self, args: Vec<&'static str>, cow: Cow<'_, str>) {}
+            }
+        },
+    );
+    assert_eq!(compile_errors(&text), 2, "nested and held: {text}");
+    assert!(text.contains("fn ok_async"), "{text}");
+}
