@@ -71,7 +71,29 @@ where
         }
     }
 
-    fn run<F, R>(&self, f: F) -> impl Future<Output = R> + Send + 'static
+    /// Runs `f` on `&T` in the blocking pool once it is this call's turn.
+    /// This is [`Offload::offload`], callable without naming the client type.
+    pub fn offload<F, R>(&self, f: F) -> impl Future<Output = R> + Send + 'static + use<T, F, R>
+    where
+        F: FnOnce(&T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.offload_mut(move |client| f(client))
+    }
+
+    /// Runs `f` on `&mut T` in the blocking pool once it is this call's
+    /// turn. This is [`OffloadMut::offload_mut`], callable without naming the
+    /// client type.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let log = asyncify::Exclusive::new(Vec::new());
+    /// let len = log.offload_mut(|v| { v.push("entry"); v.len() }).await;
+    /// assert_eq!(len, 1);
+    /// # }
+    /// ```
+    pub fn offload_mut<F, R>(&self, f: F) -> impl Future<Output = R> + Send + 'static + use<T, F, R>
     where
         F: FnOnce(&mut T) -> R + Send + 'static,
         R: Send + 'static,
@@ -161,7 +183,7 @@ where
         F: FnOnce(&T) -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.run(move |client| f(client))
+        Exclusive::offload(self, f)
     }
 }
 
@@ -174,6 +196,6 @@ where
         F: FnOnce(&mut T) -> R + Send + 'static,
         R: Send + 'static,
     {
-        self.run(f)
+        Exclusive::offload_mut(self, f)
     }
 }

@@ -101,6 +101,29 @@ impl<T> Handle<T> {
         }
     }
 
+    /// Runs `f` on the client in the blocking pool; the future resolves to
+    /// its result. This is [`Offload::offload`], callable without naming the
+    /// client type (a `Handle<T>` is also a `Clone` client of its own, so the
+    /// trait method alone would leave the closure's argument ambiguous).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let numbers = asyncify::Handle::new(vec![1, 2, 3]);
+    /// let sum: i32 = numbers.offload(|v| v.iter().sum()).await;
+    /// assert_eq!(sum, 6);
+    /// # }
+    /// ```
+    pub fn offload<F, R>(&self, f: F) -> impl Future<Output = R> + Send + 'static + use<T, F, R>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce(&T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let handle = self.clone();
+        unblock(move || f(&handle))
+    }
+
     /// Whether two handles reach the same client.
     pub fn ptr_eq(this: &Self, other: &Self) -> bool {
         std::ptr::eq(this.shared(), other.shared())
@@ -161,7 +184,6 @@ where
         F: FnOnce(&T) -> R + Send + 'static,
         R: Send + 'static,
     {
-        let handle = self.clone();
-        unblock(move || f(&handle))
+        Handle::offload(self, f)
     }
 }

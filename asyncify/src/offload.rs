@@ -19,16 +19,24 @@ use crate::unblock::unblock;
 /// Implement it for your own handle (a connection pool, say) and every
 /// generated `_async` method works on it.
 ///
+/// A handle is usually `Clone` too, and so also an `Offload` of itself: where
+/// the client type is not known from context, call the handle's inherent
+/// `offload` ([`Handle::offload`](crate::Handle::offload)) or name the
+/// closure's argument type (`|client: &Client| ..`).
+///
 /// # Examples
 ///
 /// ```
 /// use asyncify::{Handle, Offload};
 ///
+/// // Generic code over any handle to a `Vec<i32>`.
+/// async fn total<H: Offload<Vec<i32>>>(numbers: &H) -> i32 {
+///     numbers.offload(|v| v.iter().sum()).await
+/// }
+///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// let numbers = Handle::new(vec![1, 2, 3]);
-/// let sum: i32 = numbers.offload(|v| v.iter().sum()).await;
-/// assert_eq!(sum, 6);
+/// assert_eq!(total(&Handle::new(vec![1, 2, 3])).await, 6);
 /// # }
 /// ```
 #[diagnostic::on_unimplemented(
@@ -61,12 +69,15 @@ pub trait Offload<T: ?Sized> {
 /// ```
 /// use asyncify::{Exclusive, OffloadMut};
 ///
+/// async fn record<H: OffloadMut<Vec<&'static str>>>(log: &H) -> usize {
+///     log.offload_mut(|v| { v.push("entry"); v.len() }).await
+/// }
+///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
 /// let log = Exclusive::new(Vec::new());
-/// log.offload_mut(|v| v.push("first")).await;
-/// let len = log.offload_mut(|v| { v.push("second"); v.len() }).await;
-/// assert_eq!(len, 2);
+/// record(&log).await;
+/// assert_eq!(record(&log).await, 2);
 /// # }
 /// ```
 #[diagnostic::on_unimplemented(
