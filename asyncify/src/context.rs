@@ -81,3 +81,31 @@ pub(crate) fn release<T: Send + 'static>(value: T) {
         Err(_) => drop(value),
     }
 }
+
+/// Owns a value that must not be dropped on an async worker: dropped here, it
+/// goes through [`release`]. Used for what an offloaded closure captures
+/// (such as the clone of a `Clone` client), so that a future dropped before
+/// its first poll still drops it off the workers.
+pub(crate) struct DropOnPool<T: Send + 'static>(Option<T>);
+
+impl<T: Send + 'static> DropOnPool<T> {
+    pub(crate) fn new(value: T) -> Self {
+        DropOnPool(Some(value))
+    }
+}
+
+impl<T: Send + 'static> std::ops::Deref for DropOnPool<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        self.0.as_ref().expect("only empty while being dropped")
+    }
+}
+
+impl<T: Send + 'static> Drop for DropOnPool<T> {
+    fn drop(&mut self) {
+        if let Some(value) = self.0.take() {
+            release(value);
+        }
+    }
+}

@@ -1,6 +1,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use crate::context::DropOnPool;
 use crate::unblock::unblock;
 
 /// A handle that can run calls on a `T` in the blocking pool: "run this
@@ -101,7 +102,9 @@ pub trait OffloadMut<T: ?Sized>: Offload<T> {
 ///
 /// This fits clients that are an `Arc` inside (`ureq::Agent`,
 /// `reqwest::blocking::Client`, most SDK clients). The clone is taken when the
-/// `_async` method is called, so the future borrows nothing.
+/// `_async` method is called, so the future borrows nothing, and it is dropped
+/// off the async workers, like a [`Handle`](crate::Handle)'s client, even when
+/// the future is dropped before it runs.
 impl<T> Offload<T> for T
 where
     T: Clone + Send + 'static,
@@ -111,7 +114,9 @@ where
         F: FnOnce(&T) -> R + Send + 'static,
         R: Send + 'static,
     {
-        let client = self.clone();
+        // Dropped on the pool after the call, and also when the future is
+        // dropped before its first poll: this clone may be the last one.
+        let client = DropOnPool::new(self.clone());
         unblock(move || f(&client))
     }
 }

@@ -138,3 +138,29 @@ where
         self.items.len()
     }
 }
+
+/// A private client with public methods, as binaries often have: the generated
+/// trait must not trip `private_bounds`/`private_interfaces` under
+/// `deny(warnings)`. (`unreachable_pub` is about the user's own `pub fn`s.)
+#[allow(unreachable_pub)]
+mod private {
+    #[derive(Debug)]
+    struct Conn(u8);
+
+    #[asyncify::asyncify]
+    impl Conn {
+        pub fn open() -> Self {
+            Conn(0)
+        }
+
+        pub fn reset(&mut self, to: Self) -> Self {
+            ::std::mem::replace(self, to)
+        }
+    }
+
+    pub(crate) async fn use_it() -> u8 {
+        use ConnAsync as _;
+        let conn = asyncify::Exclusive::new(Conn::open_async().await);
+        conn.reset_async(Conn(1)).await.0
+    }
+}

@@ -84,7 +84,12 @@ fn generate_trait(input: &Input, methods: &[&Method]) -> TokenStream {
     quote! {
         #[doc = #trait_doc]
         #(#cfgs)*
+        // The trait is as visible as the methods, which may be more visible
+        // than the type (a private client with `pub` methods).
         #[allow(
+            private_bounds,
+            private_interfaces,
+            unreachable_pub,
             unused_qualifications,
             clippy::multiple_bound_locations,
             clippy::too_many_arguments,
@@ -97,6 +102,8 @@ fn generate_trait(input: &Input, methods: &[&Method]) -> TokenStream {
         #(#cfgs)*
         #[allow(
             deprecated,
+            private_bounds,
+            private_interfaces,
             unused_qualifications,
             clippy::multiple_bound_locations,
             clippy::too_many_arguments,

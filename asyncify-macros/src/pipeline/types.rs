@@ -186,12 +186,34 @@ pub(crate) fn first_dyn(ty: &Type) -> Option<&syn::TypeTraitObject> {
 ///
 /// Input: `impl AsRef<str>`, bounds `Send + 'static`
 /// Output: `impl AsRef<str> + Send + 'static`
+///
+/// Input: `&impl Display`, bounds `ToOwned<..>`
+/// Output: `&(impl Display + ToOwned<..>)`
 pub(crate) fn bound_impl_traits(ty: &mut Type, bounds: &[TypeParamBound]) {
     struct Bounder<'a>(&'a [TypeParamBound]);
     impl VisitMut for Bounder<'_> {
         fn visit_type_impl_trait_mut(&mut self, ty: &mut TypeImplTrait) {
             visit_mut::visit_type_impl_trait_mut(self, ty);
             ty.bounds.extend(self.0.iter().cloned());
+        }
+
+        fn visit_type_mut(&mut self, ty: &mut Type) {
+            visit_mut::visit_type_mut(self, ty);
+            // `&impl A + B` is ambiguous: write `&(impl A + B)`.
+            let elem = match ty {
+                Type::Reference(reference) => &mut reference.elem,
+                Type::Ptr(pointer) => &mut pointer.elem,
+                _ => return,
+            };
+            if let Type::ImplTrait(impl_trait) = &**elem {
+                if impl_trait.bounds.len() > 1 {
+                    **elem = Type::Paren(syn::TypeParen {
+                        attrs: Vec::new(),
+                        paren_token: syn::token::Paren::default(),
+                        elem: elem.clone(),
+                    });
+                }
+            }
         }
     }
     Bounder(bounds).visit_type_mut(ty);
