@@ -62,6 +62,24 @@ async fn next_report(
     .await
 }
 
+/// Waits for the client's drop report and checks that it was dropped on
+/// another thread than the test's (its only async worker), where blocking is
+/// allowed.
+async fn assert_dropped_off_the_workers(
+    reports: mpsc::Receiver<DropReport>,
+    test_thread: ThreadId,
+) {
+    let (report, _) = next_report(reports).await;
+    assert_ne!(
+        report.thread, test_thread,
+        "dropped on the test's async thread"
+    );
+    assert!(
+        report.may_block,
+        "dropped where blocking is not allowed: {report:?}"
+    );
+}
+
 /// A plain client that reports where it is dropped.
 pub struct Plain {
     witness: Witness,
@@ -105,9 +123,7 @@ async fn the_last_handle_dropped_in_a_runtime_drops_the_client_on_the_pool() {
         "dropped while a handle was left"
     );
     drop(handle);
-    let (report, _) = next_report(reports).await;
-    assert_ne!(report.thread, test_thread);
-    assert!(report.may_block, "{report:?}");
+    assert_dropped_off_the_workers(reports, test_thread).await;
 
     let (witness, reports) = new_witness();
     let exclusive = Exclusive::new(Plain::new_async(witness).await);
@@ -119,9 +135,7 @@ async fn the_last_handle_dropped_in_a_runtime_drops_the_client_on_the_pool() {
         "dropped while a handle was left"
     );
     drop(exclusive);
-    let (report, _) = next_report(reports).await;
-    assert_ne!(report.thread, test_thread);
-    assert!(report.may_block, "{report:?}");
+    assert_dropped_off_the_workers(reports, test_thread).await;
 }
 
 #[tokio::test]
@@ -134,18 +148,14 @@ async fn a_future_dropped_unpolled_still_drops_the_client_on_the_pool() {
     let future = handle.ping_async();
     drop(handle);
     drop(future);
-    let (report, _) = next_report(reports).await;
-    assert_ne!(report.thread, test_thread);
-    assert!(report.may_block, "{report:?}");
+    assert_dropped_off_the_workers(reports, test_thread).await;
 
     let (witness, reports) = new_witness();
     let exclusive = Exclusive::new(Plain::new_async(witness).await);
     let future = exclusive.ping_mut_async();
     drop(exclusive);
     drop(future);
-    let (report, _) = next_report(reports).await;
-    assert_ne!(report.thread, test_thread);
-    assert!(report.may_block, "{report:?}");
+    assert_dropped_off_the_workers(reports, test_thread).await;
 }
 
 #[tokio::test]
@@ -156,9 +166,7 @@ async fn a_call_that_outlives_the_handles_drops_the_client_on_the_pool() {
     let future = handle.ping_async();
     drop(handle);
     assert_eq!(future.await, "pong");
-    let (report, _) = next_report(reports).await;
-    assert_ne!(report.thread, test_thread);
-    assert!(report.may_block, "{report:?}");
+    assert_dropped_off_the_workers(reports, test_thread).await;
 }
 
 #[test]
@@ -212,9 +220,7 @@ async fn a_clone_client_future_dropped_unpolled_drops_its_clone_on_the_pool() {
     assert_eq!(reports.try_recv().unwrap().thread, test_thread);
     // The clone the library took: this was the last client.
     drop(future);
-    let (report, _) = next_report(reports).await;
-    assert_ne!(report.thread, test_thread);
-    assert!(report.may_block, "{report:?}");
+    assert_dropped_off_the_workers(reports, test_thread).await;
 }
 
 // ------------------------------------------------------------ reqwest
