@@ -129,8 +129,8 @@ fn describe_call() -> String {
 #[track_caller]
 fn no_runtime() -> ! {
     panic!(
-        "{} was awaited outside a Tokio runtime, but it runs the blocking call on \
-         Tokio's blocking thread pool and needs one: await it inside `#[tokio::main]`, \
+        "{} needs a Tokio runtime: it runs the blocking call on Tokio's blocking thread \
+         pool, but it was awaited outside a runtime. Await it inside `#[tokio::main]`, \
          `Runtime::block_on` or a task spawned on a runtime",
         describe_call()
     )

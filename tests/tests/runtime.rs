@@ -231,7 +231,7 @@ fn awaiting_outside_a_runtime_panics_naming_the_method() {
     };
     let handle = Handle::new(probe.clone());
     let exclusive = Exclusive::new(probe.clone());
-    let suffix = "was awaited outside a Tokio runtime";
+    let suffix = "needs a Tokio runtime";
 
     let cases = [
         (
