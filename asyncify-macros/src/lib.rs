@@ -8,8 +8,8 @@
 
 mod pipeline;
 
-/// Gives every public method of an inherent `impl` block an `_async` twin that
-/// runs it on Tokio's blocking thread pool. See the `asyncify` crate.
+// Documented where users see it: on the re-export in `asyncify`, whose
+// doctests can use the runtime crate.
 #[proc_macro_attribute]
 pub fn asyncify(
     args: proc_macro::TokenStream,
