@@ -82,30 +82,57 @@ pub(crate) fn release<T: Send + 'static>(value: T) {
     }
 }
 
-/// Owns a value that must not be dropped on an async worker: dropped here, it
-/// goes through [`release`]. Used for what an offloaded closure captures
-/// (such as the clone of a `Clone` client), so that a future dropped before
-/// its first poll still drops it off the workers.
-pub(crate) struct DropOnPool<T: Send + 'static>(Option<T>);
+/// Owns a client that must not be dropped on an async worker: when the slot
+/// is dropped, the client goes through [`release`].
+///
+/// `Handle` and `Exclusive` keep their client in one (behind their `Arc`, so
+/// the last handle, wherever it is dropped, releases it), and a `Clone`
+/// client's copy rides in one inside the offloaded closure, so that a future
+/// dropped before its first poll still drops it off the workers.
+pub(crate) struct ClientSlot<T> {
+    // Chosen in `new`, where `T: Send + 'static` is known, so that neither
+    // this type, the handles, nor `Drop` need those bounds.
+    release: fn(T),
+    // `None` only once taken by `into_inner` or while being dropped.
+    client: Option<T>,
+}
 
-impl<T: Send + 'static> DropOnPool<T> {
-    pub(crate) fn new(value: T) -> Self {
-        DropOnPool(Some(value))
+impl<T: Send + 'static> ClientSlot<T> {
+    pub(crate) fn new(client: T) -> Self {
+        ClientSlot {
+            release: release::<T>,
+            client: Some(client),
+        }
     }
 }
 
-impl<T: Send + 'static> std::ops::Deref for DropOnPool<T> {
+impl<T> ClientSlot<T> {
+    /// Takes the client out, to be dropped wherever the caller drops it.
+    pub(crate) fn into_inner(mut self) -> T {
+        self.client.take().expect(FILLED)
+    }
+}
+
+const FILLED: &str = "a `ClientSlot` holds its client until it is taken or dropped";
+
+impl<T> std::ops::Deref for ClientSlot<T> {
     type Target = T;
 
     fn deref(&self) -> &T {
-        self.0.as_ref().expect("only empty while being dropped")
+        self.client.as_ref().expect(FILLED)
     }
 }
 
-impl<T: Send + 'static> Drop for DropOnPool<T> {
+impl<T> std::ops::DerefMut for ClientSlot<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        self.client.as_mut().expect(FILLED)
+    }
+}
+
+impl<T> Drop for ClientSlot<T> {
     fn drop(&mut self) {
-        if let Some(value) = self.0.take() {
-            release(value);
+        if let Some(client) = self.client.take() {
+            (self.release)(client);
         }
     }
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use tokio::sync::Mutex;
 
-use crate::context::release;
+use crate::context::ClientSlot;
 use crate::offload::{Offload, OffloadMut};
 use crate::unblock::unblock;
 
@@ -47,14 +47,9 @@ use crate::unblock::unblock;
 /// # }
 /// ```
 pub struct Exclusive<T> {
-    // `None` only while being dropped or unwrapped.
-    shared: Option<Arc<Mutex<Slot<T>>>>,
-}
-
-struct Slot<T> {
-    // See `Handle`: chosen where `T: Send + 'static` is known.
-    release: fn(T),
-    client: T,
+    // The last `Arc` (a handle's, or a running call's turn) drops the slot,
+    // which drops the client off the workers.
+    shared: Arc<Mutex<ClientSlot<T>>>,
 }
 
 impl<T> Exclusive<T>
@@ -64,10 +59,7 @@ where
     /// Wraps `client` in a handle whose calls take turns.
     pub fn new(client: T) -> Self {
         Exclusive {
-            shared: Some(Arc::new(Mutex::new(Slot {
-                release: release::<T>,
-                client,
-            }))),
+            shared: Arc::new(Mutex::new(ClientSlot::new(client))),
         }
     }
 
@@ -98,25 +90,14 @@ where
         F: FnOnce(&mut T) -> R + Send + 'static,
         R: Send + 'static,
     {
-        // Clone the handle (not just the `Arc`) so that a future dropped
-        // unpolled still releases the client off the async workers.
-        let handle = self.clone();
+        // If this future holds the last `Arc`, dropping it (unpolled, or
+        // while waiting) drops the slot, which releases the client off the
+        // workers; after that, the turn holds it and drops on the pool.
+        let shared = Arc::clone(&self.shared);
         async move {
-            let mut turn = Arc::clone(handle.mutex()).lock_owned().await;
-            unblock(move || {
-                let result = f(&mut turn.client);
-                drop(turn);
-                drop(handle);
-                result
-            })
-            .await
+            let mut turn = shared.lock_owned().await;
+            unblock(move || f(&mut turn)).await
         }
-    }
-
-    fn mutex(&self) -> &Arc<Mutex<Slot<T>>> {
-        self.shared
-            .as_ref()
-            .expect("an `Exclusive` is only empty while it is being dropped")
     }
 }
 
@@ -128,24 +109,17 @@ impl<T> Exclusive<T> {
     ///
     /// Gives `this` back when other handles to the client exist or a call is
     /// running.
-    pub fn try_unwrap(mut this: Self) -> Result<T, Self> {
-        let shared = this
-            .shared
-            .take()
-            .expect("a live `Exclusive` is never empty");
-        match Arc::try_unwrap(shared) {
-            Ok(mutex) => Ok(mutex.into_inner().client),
-            Err(shared) => Err(Exclusive {
-                shared: Some(shared),
-            }),
-        }
+    pub fn try_unwrap(this: Self) -> Result<T, Self> {
+        Arc::try_unwrap(this.shared)
+            .map(|mutex| mutex.into_inner().into_inner())
+            .map_err(|shared| Exclusive { shared })
     }
 }
 
 impl<T> Clone for Exclusive<T> {
     fn clone(&self) -> Self {
         Exclusive {
-            shared: self.shared.clone(),
+            shared: Arc::clone(&self.shared),
         }
     }
 }
@@ -162,15 +136,6 @@ where
 impl<T> fmt::Debug for Exclusive<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Exclusive").finish_non_exhaustive()
-    }
-}
-
-impl<T> Drop for Exclusive<T> {
-    fn drop(&mut self) {
-        if let Some(mutex) = self.shared.take().and_then(Arc::into_inner) {
-            let slot = mutex.into_inner();
-            (slot.release)(slot.client);
-        }
     }
 }
 

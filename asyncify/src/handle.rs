@@ -3,7 +3,7 @@ use std::future::Future;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use crate::context::release;
+use crate::context::ClientSlot;
 use crate::offload::Offload;
 use crate::unblock::unblock;
 
@@ -45,15 +45,8 @@ use crate::unblock::unblock;
 /// # }
 /// ```
 pub struct Handle<T> {
-    // `None` only while being dropped or unwrapped.
-    shared: Option<Arc<Shared<T>>>,
-}
-
-struct Shared<T> {
-    // Chosen in `new`, where `T: Send + 'static` is known, so that neither the
-    // struct nor `Drop` needs those bounds.
-    release: fn(T),
-    client: T,
+    // The last `Arc` drops the slot, which drops the client off the workers.
+    slot: Arc<ClientSlot<T>>,
 }
 
 impl<T> Handle<T>
@@ -63,21 +56,12 @@ where
     /// Wraps `client` in a handle.
     pub fn new(client: T) -> Self {
         Handle {
-            shared: Some(Arc::new(Shared {
-                release: release::<T>,
-                client,
-            })),
+            slot: Arc::new(ClientSlot::new(client)),
         }
     }
 }
 
 impl<T> Handle<T> {
-    fn shared(&self) -> &Shared<T> {
-        self.shared
-            .as_deref()
-            .expect("a `Handle` is only empty while it is being dropped")
-    }
-
     /// Returns the client if this is its only handle, or the handle back.
     ///
     /// ```
@@ -91,14 +75,10 @@ impl<T> Handle<T> {
     /// # Errors
     ///
     /// Gives `this` back when other handles to the client exist.
-    pub fn try_unwrap(mut this: Self) -> Result<T, Self> {
-        let shared = this.shared.take().expect("a live `Handle` is never empty");
-        match Arc::try_unwrap(shared) {
-            Ok(shared) => Ok(shared.client),
-            Err(shared) => Err(Handle {
-                shared: Some(shared),
-            }),
-        }
+    pub fn try_unwrap(this: Self) -> Result<T, Self> {
+        Arc::try_unwrap(this.slot)
+            .map(ClientSlot::into_inner)
+            .map_err(|slot| Handle { slot })
     }
 
     /// Runs `f` on the client in the blocking pool; the future resolves to
@@ -126,14 +106,14 @@ impl<T> Handle<T> {
 
     /// Whether two handles reach the same client.
     pub fn ptr_eq(this: &Self, other: &Self) -> bool {
-        std::ptr::eq(this.shared(), other.shared())
+        Arc::ptr_eq(&this.slot, &other.slot)
     }
 }
 
 impl<T> Clone for Handle<T> {
     fn clone(&self) -> Self {
         Handle {
-            shared: self.shared.clone(),
+            slot: Arc::clone(&self.slot),
         }
     }
 }
@@ -142,7 +122,7 @@ impl<T> Deref for Handle<T> {
     type Target = T;
 
     fn deref(&self) -> &T {
-        &self.shared().client
+        &self.slot
     }
 }
 
@@ -164,14 +144,6 @@ where
 impl<T: fmt::Debug> fmt::Debug for Handle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("Handle").field(&**self).finish()
-    }
-}
-
-impl<T> Drop for Handle<T> {
-    fn drop(&mut self) {
-        if let Some(shared) = self.shared.take().and_then(Arc::into_inner) {
-            (shared.release)(shared.client);
-        }
     }
 }
 

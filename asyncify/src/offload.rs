@@ -1,7 +1,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use crate::context::DropOnPool;
+use crate::context::ClientSlot;
 use crate::unblock::unblock;
 
 /// A handle that can run calls on a `T` in the blocking pool: "run this
@@ -116,7 +116,7 @@ where
     {
         // Dropped on the pool after the call, and also when the future is
         // dropped before its first poll: this clone may be the last one.
-        let client = DropOnPool::new(self.clone());
+        let client = ClientSlot::new(self.clone());
         unblock(move || f(&client))
     }
 }
