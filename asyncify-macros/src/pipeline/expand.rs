@@ -192,7 +192,10 @@ fn signature(input: &Input, method: &Method) -> TokenStream {
             impl ::core::future::Future<Output = #output> + ::core::marker::Send + 'static
         },
         Kind::Stream { item, .. } => quote_spanned! {output.span()=>
-            impl ::asyncify::__private::Stream<Item = #item> + ::core::marker::Send + 'static
+            impl ::asyncify::__private::Stream<Item = #item>
+                + ::core::marker::Send
+                + ::core::marker::Unpin
+                + 'static
         },
     };
     let where_clause = where_clause(input, method);
