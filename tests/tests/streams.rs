@@ -71,7 +71,7 @@ impl Source {
         self.rows.drain(..)
     }
 
-    pub fn len(&self) -> usize {
+    pub fn count(&self) -> usize {
         self.rows.len()
     }
 
@@ -167,7 +167,7 @@ fn dropping_the_stream_stops_the_iteration_and_frees_the_thread() {
         }
         drop(numbers);
         // The only pool thread comes back: this call needs it.
-        let len = tokio::time::timeout(LIMIT, source.len_async()).await;
+        let len = tokio::time::timeout(LIMIT, source.count_async()).await;
         assert_eq!(len.expect("the pool thread was not released"), 2);
         assert!(
             !source.alive.load(Ordering::SeqCst),
@@ -193,7 +193,7 @@ async fn exclusive_stays_locked_until_the_stream_ends() {
     });
     let mut drained = source.drain_stream();
     assert_eq!(next(&mut drained).await, Some(1));
-    let len = tokio::spawn(source.len_async());
+    let len = tokio::spawn(source.count_async());
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(!len.is_finished(), "a call ran while the stream held the client");
     assert_eq!(collect(drained).await, (2..=100).collect::<Vec<_>>());
@@ -208,7 +208,7 @@ async fn exclusive_stays_locked_until_the_stream_ends() {
     let mut drained = source.drain_stream();
     assert_eq!(next(&mut drained).await, Some(0));
     drop(drained);
-    let len = tokio::time::timeout(LIMIT, source.len_async())
+    let len = tokio::time::timeout(LIMIT, source.count_async())
         .await
         .unwrap();
     assert_eq!(len, 0, "`Vec::drain` removes the rest when dropped");
