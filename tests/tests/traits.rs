@@ -1,6 +1,8 @@
 //! `#[asyncify]` on a trait definition: one `StorageAsync` trait of twins for
 //! every backend, through any handle to an implementor.
 
+#![allow(clippy::missing_errors_doc)]
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
