@@ -15,7 +15,7 @@ pub use crate::client::ClientHandle;
 pub use crate::exclusive::Exclusive;
 pub use crate::handle::Handle;
 pub use crate::offload::{Offload, OffloadMut};
-pub use crate::stream::{OffloadStream, stream, stream_mut};
+pub use crate::stream::{OffloadStream, Sink, stream, stream_mut};
 pub use crate::unblock::{Unblock, unblock};
 
 #[doc = include_str!("../docs/attribute.md")]

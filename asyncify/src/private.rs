@@ -14,7 +14,7 @@ pub use futures_core::Stream;
 
 pub use crate::client::ClientHandle;
 pub use crate::offload::{Offload, OffloadMut};
-pub use crate::stream::{Sink, stream_mut_with, stream_with};
+pub use crate::stream::{Sink, stream, stream_mut};
 pub use crate::unblock::unblock;
 
 /// Polls `future` with `name` recorded as the generated method being polled,

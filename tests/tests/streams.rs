@@ -195,7 +195,10 @@ async fn exclusive_stays_locked_until_the_stream_ends() {
     assert_eq!(next(&mut drained).await, Some(1));
     let len = tokio::spawn(source.count_async());
     tokio::time::sleep(Duration::from_millis(100)).await;
-    assert!(!len.is_finished(), "a call ran while the stream held the client");
+    assert!(
+        !len.is_finished(),
+        "a call ran while the stream held the client"
+    );
     assert_eq!(collect(drained).await, (2..=100).collect::<Vec<_>>());
     let len = tokio::time::timeout(LIMIT, len).await.unwrap().unwrap();
     assert_eq!(len, 0);

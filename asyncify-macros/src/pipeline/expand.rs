@@ -379,7 +379,7 @@ fn body(input: &Input, method: &Method) -> TokenStream {
             return quote! {
                 #(#checks)*
                 #(#copies)*
-                ::asyncify::__private::stream_with(self, #buffer, move |#this: &#self_ty, #sink| {
+                ::asyncify::__private::stream(self, #buffer, move |#this: &#self_ty, #sink| {
                     ::asyncify::__private::Sink::send_all(#sink, #call)
                 })
             };
@@ -388,7 +388,7 @@ fn body(input: &Input, method: &Method) -> TokenStream {
             return quote! {
                 #(#checks)*
                 #(#copies)*
-                ::asyncify::__private::stream_mut_with(self, #buffer, move |#this: &mut #self_ty, #sink| {
+                ::asyncify::__private::stream_mut(self, #buffer, move |#this: &mut #self_ty, #sink| {
                     ::asyncify::__private::Sink::send_all(#sink, #call)
                 })
             };
