@@ -6,6 +6,9 @@
 //! cargo run -p examples --example paginate
 //! ```
 
+// An example's methods are documented by the example itself.
+#![allow(clippy::missing_errors_doc)]
+
 use std::pin::Pin;
 use std::time::Instant;
 
