@@ -4,11 +4,13 @@
 #![doc(test(attr(deny(warnings), allow(dead_code))))]
 
 mod context;
+mod dedicated;
 mod exclusive;
 mod handle;
 mod offload;
 mod unblock;
 
+pub use crate::dedicated::Dedicated;
 pub use crate::exclusive::Exclusive;
 pub use crate::handle::Handle;
 pub use crate::offload::{Offload, OffloadMut};

@@ -13,7 +13,9 @@ use crate::unblock::unblock;
 /// | handle | for | calls |
 /// |---|---|---|
 /// | [`Handle<T>`](crate::Handle) | `T: Send + Sync` | run in parallel |
+/// | [`Handle::with_limit`](crate::Handle::with_limit) | `T: Send + Sync` | in parallel, at most `n` at once |
 /// | [`Exclusive<T>`](crate::Exclusive) | `T: Send` | take turns (also [`OffloadMut`]) |
+/// | [`Dedicated<T>`](crate::Dedicated) | any `T` (need not be `Send`) | take turns on the client's own thread (also [`OffloadMut`]) |
 /// | `T` itself | `T: Clone + Send` | each call runs on its own clone |
 /// | [`Arc<T>`] | `T: Send + Sync` | run in parallel |
 ///
@@ -63,7 +65,7 @@ pub trait Offload<T: ?Sized> {
 /// its calls take turns.
 ///
 /// The `_async` twins of `&mut self` methods require it. Implemented by
-/// [`Exclusive<T>`](crate::Exclusive).
+/// [`Exclusive<T>`](crate::Exclusive) and [`Dedicated<T>`](crate::Dedicated).
 ///
 /// # Examples
 ///
