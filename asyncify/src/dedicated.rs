@@ -194,10 +194,14 @@ impl<T: 'static> Dedicated<T> {
         let shared = Arc::clone(&self.shared);
         async move {
             let (reply, outcome) = oneshot::channel::<Outcome<R>>();
+            #[cfg(feature = "tracing")]
+            let span = tracing::Span::current();
             let job: Job<T> = Box::new(move |client: &mut T| {
                 if reply.is_closed() {
                     return; // dropped before its turn: skipped
                 }
+                #[cfg(feature = "tracing")]
+                let _entered = span.enter();
                 let _ = reply.send(panic::catch_unwind(AssertUnwindSafe(|| f(client))));
             });
             let status = Arc::clone(&shared.status);
