@@ -46,8 +46,9 @@ use crate::unblock::unblock;
     message = "`{Self}` is not a handle that can run `{T}` calls on the blocking pool",
     label = "`{Self}` does not implement `Offload<{T}>`",
     note = "wrap the client in a handle: `asyncify::Handle::new(client)` if `{T}` is `Sync`, \
-            `asyncify::Exclusive::new(client)` if it is only `Send`; a client that is \
-            `Clone + Send` needs no handle"
+            `asyncify::Exclusive::new(client)` if it is only `Send`, \
+            `asyncify::Dedicated::spawn(|| client)` if it must stay on one thread; a client \
+            that is `Clone + Send` needs no handle"
 )]
 pub trait Offload<T: ?Sized> {
     /// Runs `f` on `&T` in the blocking pool; the future resolves to its
@@ -87,7 +88,8 @@ pub trait Offload<T: ?Sized> {
     message = "`{Self}` cannot lend `&mut {T}` to a blocking call",
     label = "this method takes `&mut self`, and `{Self}` only gives shared access",
     note = "methods that take `&mut self` need a handle whose calls take turns: \
-            use `asyncify::Exclusive::new(client)`"
+            use `asyncify::Exclusive::new(client)`, or `asyncify::Dedicated::spawn(|| client)` \
+            for a client that must stay on one thread"
 )]
 pub trait OffloadMut<T: ?Sized>: Offload<T> {
     /// Runs `f` on `&mut T` in the blocking pool once it is this call's turn;
