@@ -30,6 +30,8 @@ use crate::offload::{Offload, OffloadMut};
 /// - **Any executor**: the thread is not Tokio's, and the futures need no
 ///   Tokio runtime: they can be awaited on any executor, or with a plain
 ///   `block_on`.
+/// - **Tracing**: with the `tracing` feature, the span that is current when a
+///   call's future is first polled is entered on the thread for that call.
 /// - **Shutdown**: when the last handle (and the last future that has not
 ///   reached the thread yet) is dropped, the thread drops the client, there,
 ///   and exits. Dropping a handle never blocks.

@@ -51,8 +51,9 @@ use crate::unblock::unblock;
             that is `Clone + Send` needs no handle"
 )]
 pub trait Offload<T: ?Sized> {
-    /// Runs `f` on `&T` in the blocking pool; the future resolves to its
-    /// result.
+    /// Runs `f` on `&T` in the blocking pool (or, for a
+    /// [`Dedicated`](crate::Dedicated), on the client's own thread); the
+    /// future resolves to its result.
     ///
     /// The future is lazy (nothing runs before the first poll), `Send` and
     /// `'static`. A panic in `f` resumes in the task that awaits it.
