@@ -89,7 +89,10 @@ impl<T> Stream for OffloadStream<T> {
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
 /// let numbers = asyncify::Handle::new(vec![1, 2, 3]);
-/// let mut items = pin!(asyncify::stream(&numbers, 2, |v: &Vec<i32>| v.iter().map(|n| n * 10)));
+/// // The iterator is returned from the closure, so it cannot borrow the client.
+/// let mut items = pin!(asyncify::stream(&numbers, 2, |v: &Vec<i32>| {
+///     v.iter().map(|n| n * 10).collect::<Vec<_>>()
+/// }));
 /// let mut seen = Vec::new();
 /// while let Some(n) = std::future::poll_fn(|cx| items.as_mut().poll_next(cx)).await {
 ///     seen.push(n);
