@@ -26,16 +26,14 @@
 //! them with `req_command_async(&cmd)` (a twin) or in a closure,
 //! `con.offload_mut(move |c| pipe.query::<(i64, i64)>(c))`.
 //!
-//! The `Commands` declarations were generated from the crate's source by a
-//! script that reads the `implement_commands!` entries (the command list is
-//! long and regular); the methods behind features this build does not enable
-//! are listed below and not declared.
+//! The `Commands` declarations were generated from the crate's source by
+//! `redis_commands.py` (next to this file), which applies the macro's rule to
+//! each `implement_commands!` entry (the list is long and regular), then
+//! formatted by rustfmt; the methods behind features this build does not
+//! enable are listed below and not declared.
 //!
 //! `coverage_table.rs` counts this file for the README's table (see
 //! `sqlite.rs` for the conventions).
-
-// The declarations repeat redis's own signatures, unused lifetimes included.
-#![allow(clippy::extra_unused_lifetimes, clippy::needless_lifetimes)]
 
 use std::time::Duration;
 

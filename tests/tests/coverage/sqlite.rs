@@ -114,6 +114,9 @@ pub trait ConnectionAsync {
     fn is_autocommit(&self) -> bool;
     fn is_busy(&self) -> bool;
     fn cache_flush(&self) -> Result<()>;
+    // `Name` is implemented for `&str` and `&CStr` only, so the twins of the
+    // `N: Name` methods take `'static` names (literals); a name built at run
+    // time goes in a closure, `db.offload(move |c| c.table_exists(None, name.as_str()))`.
     fn is_readonly<N: Name>(&self, db_name: N) -> Result<bool>;
     fn db_name(&self, index: usize) -> Result<String>;
     fn is_interrupted(&self) -> bool;
