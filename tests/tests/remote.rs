@@ -21,7 +21,33 @@ mod vendor {
     #[derive(Debug, PartialEq, Eq)]
     pub struct NotFound(pub String);
 
+    /// A `Clone` client with a function of the service (no `self`), like
+    /// `s3::bucket::Bucket::list_buckets`.
+    #[derive(Clone, Debug)]
+    pub struct Service;
+
+    impl Service {
+        pub fn regions(prefix: &str) -> Vec<String> {
+            ["eu-west-1", "eu-west-2", "us-east-1"]
+                .into_iter()
+                .filter(|region| region.starts_with(prefix))
+                .map(str::to_owned)
+                .collect()
+        }
+
+        #[allow(clippy::unused_self)]
+        pub fn ping(&self) -> &'static str {
+            "pong"
+        }
+    }
+
     impl Store {
+        pub fn open(name: &str) -> Store {
+            let store = Store::default();
+            store.put("name", name.as_bytes());
+            store
+        }
+
         pub fn put(&self, key: &str, value: &[u8]) -> usize {
             let mut entries = self.entries.lock().unwrap();
             entries.insert(key.to_owned(), value.to_vec());
@@ -72,6 +98,7 @@ mod vendor {
 /// The twins of the `vendor::Store` methods this crate uses.
 #[asyncify(remote = vendor::Store)]
 pub trait StoreAsync {
+    fn open(name: &str) -> vendor::Store;
     fn put(&self, key: &str, value: &[u8]) -> usize;
     fn get(&self, key: impl AsRef<str>) -> Result<Vec<u8>, vendor::NotFound>;
     // Declared as the docs write it, lifetimes and all.
@@ -80,6 +107,24 @@ pub trait StoreAsync {
     fn record(&mut self, line: String) -> usize;
     #[asyncify(rename = "sum_async")]
     fn total<T: Into<u64>>(&self, values: Vec<T>) -> u64;
+}
+
+/// Functions without `self` get twins in the trait too.
+#[asyncify(remote = vendor::Service)]
+pub trait ServiceAsync {
+    fn regions(prefix: &str) -> Vec<String>;
+    fn ping(&self) -> &'static str;
+}
+
+#[tokio::test]
+async fn functions_without_self_are_called_on_a_handle_type() {
+    // A `Clone` client is its own handle: call them on the type.
+    let regions = vendor::Service::regions_async("eu").await;
+    assert_eq!(regions, ["eu-west-1", "eu-west-2"]);
+    assert_eq!(vendor::Service.ping_async().await, "pong");
+    // Otherwise name the handle type.
+    let store = Handle::new(Handle::<vendor::Store>::open_async("opened").await);
+    assert_eq!(store.get_async("name").await, Ok(b"opened".to_vec()));
 }
 
 async fn collect<S: futures_core::Stream + Unpin>(mut stream: S) -> Vec<S::Item> {

@@ -123,6 +123,10 @@ async fn every_backend_through_every_handle() {
         round_trip(&Handle::new(Memory::default())).await,
         ["a", "b"]
     );
+    assert_eq!(
+        round_trip(&Dedicated::spawn(Memory::default)).await,
+        ["a", "b"]
+    );
 
     let dir = std::env::temp_dir().join(format!("asyncify-traits-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -15,8 +15,6 @@ mod vendor {
 
 #[asyncify(remote = vendor::Store)]
 pub trait StoreAsync {
-    // No `self`: only `vendor` could add `Store::open_async`.
-    fn open(path: &str) -> vendor::Store;
     // A declaration has no body.
     fn len(&self) -> usize {
         0

@@ -31,7 +31,11 @@ pub(crate) fn generate(input: &Input) -> TokenStream {
     let (with_self, without_self): (Vec<&Method>, Vec<&Method>) = input
         .methods
         .iter()
-        .partition(|method| !matches!(method.receiver, Receiver::None));
+        // A remote type's functions without `self` go in the trait too: only
+        // its own crate could add inherent ones.
+        .partition(|method| {
+            !matches!(method.receiver, Receiver::None) || matches!(input.source, Source::Remote(_))
+        });
     let twin_trait = generate_trait(input, &with_self);
     let constructors = generate_constructors(input, &without_self);
     quote!(#twin_trait #constructors)

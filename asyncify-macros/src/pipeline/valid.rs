@@ -260,25 +260,11 @@ fn check_source_rules(
             "declare the signature only: end it with `;`",
         ));
     }
-    if let (Source::Remote(_) | Source::Trait(_), Receiver::None) = (input.source, &method.receiver)
-    {
-        let why = match input.source {
-            Source::Remote(_) => {
-                "it has no `self`, and only the remote type's own crate can add an inherent `_async` \
-                 function to it"
-            }
-            _ => "it has no `self`, so the twin would have no handle to run it on",
-        };
+    if let (Source::Trait(_), Receiver::None) = (input.source, &method.receiver) {
         errors.push(error_with_help(
             &sig.ident,
-            cannot(why.into()),
-            format!(
-                "call it inside `asyncify::unblock(move || ..)`, or {}",
-                match input.source {
-                    Source::Remote(_) => "remove it from the declaration",
-                    _ => "add `#[asyncify(skip)]` to this method",
-                }
-            ),
+            cannot("it has no `self`, so the twin would have no handle to run it on".into()),
+            "call it inside `asyncify::unblock(move || ..)`, or add `#[asyncify(skip)]` to this method",
         ));
     }
 
