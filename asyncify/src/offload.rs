@@ -125,7 +125,7 @@ where
 /// except that dropping the last `Arc` drops the client where that happens.
 impl<T> Offload<T> for Arc<T>
 where
-    T: Send + Sync + 'static,
+    T: ?Sized + Send + Sync + 'static,
 {
     fn offload<F, R>(&self, f: F) -> impl Future<Output = R> + Send + 'static
     where

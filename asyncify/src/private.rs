@@ -10,7 +10,11 @@ pub use std::future::Future as FutureTrait;
 pub use std::marker::Send;
 pub use std::option::Option;
 
+pub use futures_core::Stream;
+
+pub use crate::client::ClientHandle;
 pub use crate::offload::{Offload, OffloadMut};
+pub use crate::stream::{Sink, stream_mut_with, stream_with};
 pub use crate::unblock::unblock;
 
 /// Polls `future` with `name` recorded as the generated method being polled,
@@ -59,3 +63,9 @@ pub fn moves_to_pool<T: MovesToPool>() {}
 /// Checked by the generated code, with the span of the user's type, for each
 /// `&T` argument.
 pub fn copies_to_pool<T: ?Sized + CopiesToPool>() {}
+
+/// Checks that a remote method's iterator yields the declared items; the
+/// generated code calls it with the span of the declared return type.
+pub fn yields<T, I: IntoIterator<Item = T>>(items: I) -> I {
+    items
+}

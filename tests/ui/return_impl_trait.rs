@@ -4,8 +4,10 @@ pub struct Table;
 
 #[asyncify]
 impl Table {
-    pub fn rows(&self) -> impl Iterator<Item = u32> {
-        0..3
+    // `impl Iterator` gets a stream twin; other `impl Trait` results cannot
+    // cross threads.
+    pub fn title(&self) -> impl std::fmt::Display {
+        "rows"
     }
 }
 

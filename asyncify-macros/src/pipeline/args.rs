@@ -1,19 +1,28 @@
-//! The options: `#[asyncify(suffix = "_nb", trait_name = StorageExt)]` on the
-//! impl, `#[asyncify(skip)]` and `#[asyncify(rename = "fetch")]` on a method.
+//! The options: `#[asyncify(suffix = "_nb", trait_name = StorageExt, remote =
+//! path::Type, instrument)]` on the impl or trait, `#[asyncify(skip)]`,
+//! `#[asyncify(rename = "fetch")]`, `#[asyncify(stream, buffer = 16)]` and
+//! `#[asyncify(instrument)]` on a method.
 
 use proc_macro2::{Span, TokenStream};
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
-use syn::{Attribute, Ident, ImplItem, ItemImpl, LitStr, Token};
+use syn::{Attribute, Ident, ImplItem, ItemImpl, ItemTrait, LitInt, LitStr, Token, TraitItem};
 
 use super::errors::{Errors, error_with_help};
 
-/// Options on the `#[asyncify(..)]` attribute of the impl block.
+/// Options on the `#[asyncify(..)]` attribute of the impl block or trait.
 pub(crate) struct ImplOptions {
     /// Appended to each method's name: `_async` unless set.
     pub(crate) suffix: String,
+    /// Appended to the name of a method that returns an iterator:
+    /// `_stream` unless set.
+    pub(crate) stream_suffix: String,
     /// The name of the generated trait: `{Type}Async` unless set.
     pub(crate) trait_name: Option<Ident>,
+    /// `remote = path::Type`: the trait declares methods of that type.
+    pub(crate) remote: Option<syn::Type>,
+    /// `instrument`: every twin's call gets its own `tracing` span.
+    pub(crate) instrument: Option<Span>,
 }
 
 impl ImplOptions {
@@ -22,23 +31,48 @@ impl ImplOptions {
     pub(crate) fn parse(args: TokenStream, errors: &mut Errors) -> Option<Self> {
         let before = errors.len();
         let mut suffix = None::<LitStr>;
+        let mut stream_suffix = None::<LitStr>;
         let mut trait_name = None::<Ident>;
+        let mut remote = None::<syn::Type>;
+        let mut instrument = None::<Span>;
         let parser = syn::meta::parser(|meta| {
-            if meta.path.is_ident("suffix") {
+            if meta.path.is_ident("suffix") || meta.path.is_ident("stream_suffix") {
                 let lit: LitStr = meta.value()?.parse()?;
-                if suffix.is_some() {
+                let (slot, example) = if meta.path.is_ident("suffix") {
+                    (&mut suffix, "\"_async\"")
+                } else {
+                    (&mut stream_suffix, "\"_stream\"")
+                };
+                if slot.is_some() {
                     errors.push(syn::Error::new_spanned(
                         &meta.path,
-                        "`suffix` is set more than once",
+                        format!("`{}` is set more than once", path_name(&meta)),
                     ));
                 } else if !valid_suffix(&lit.value()) {
                     errors.push(syn::Error::new(
                         lit.span(),
-                        "`suffix` must be a non-empty run of letters, digits and underscores, \
-                         such as \"_async\", so that `name` + suffix is an identifier",
+                        format!(
+                            "`{}` must be a non-empty run of letters, digits and underscores, \
+                             such as {example}, so that `name` + suffix is an identifier",
+                            path_name(&meta)
+                        ),
                     ));
                 }
-                suffix = Some(lit);
+                *slot = Some(lit);
+            } else if meta.path.is_ident("remote") {
+                let value = meta.value()?;
+                let ty: syn::Type = value.parse().map_err(|_| {
+                    value.error("expected the remote type's path: `remote = rusqlite::Connection`")
+                })?;
+                if remote.is_some() {
+                    errors.push(syn::Error::new_spanned(
+                        &meta.path,
+                        "`remote` is set more than once",
+                    ));
+                }
+                remote = Some(ty);
+            } else if meta.path.is_ident("instrument") {
+                flag(&meta, &mut instrument, errors)?;
             } else if meta.path.is_ident("trait_name") {
                 let ident = parse_ident(&meta, "trait_name = StorageExt")?;
                 if trait_name.is_some() {
@@ -51,8 +85,9 @@ impl ImplOptions {
             } else {
                 errors.push(unknown(
                     &meta,
-                    "on the impl block, `#[asyncify]` takes `suffix = \"_async\"` and \
-                     `trait_name = Name`; `skip` and `rename` go on a method",
+                    "on the impl block or trait, `#[asyncify]` takes `suffix = \"_async\"`, \
+                     `stream_suffix = \"_stream\"`, `trait_name = Name`, `remote = path::Type` \
+                     and `instrument`; `skip`, `rename`, `stream` and `buffer` go on a method",
                 ));
                 skip_value(&meta)?;
             }
@@ -63,7 +98,10 @@ impl ImplOptions {
         }
         (errors.len() == before).then(|| ImplOptions {
             suffix: suffix.map_or_else(|| "_async".to_owned(), |lit| lit.value()),
+            stream_suffix: stream_suffix.map_or_else(|| "_stream".to_owned(), |lit| lit.value()),
             trait_name,
+            remote,
+            instrument,
         })
     }
 }
@@ -77,12 +115,36 @@ pub(crate) struct MethodOptions {
     pub(crate) skip: Option<Span>,
     /// `#[asyncify(rename = "fetch")]`: the twin's whole name.
     pub(crate) rename: Option<Ident>,
+    /// `#[asyncify(stream)]`: the twin is a `Stream` of the returned
+    /// iterator's items.
+    pub(crate) stream: Option<Span>,
+    /// `#[asyncify(buffer = 16)]`: how many items a stream twin keeps ready.
+    pub(crate) buffer: Option<LitInt>,
+    /// `#[asyncify(instrument)]`: each call gets its own `tracing` span.
+    pub(crate) instrument: Option<Span>,
 }
 
 impl MethodOptions {
     /// Removes every `#[asyncify(..)]` from the impl's items (so the impl can
     /// be emitted as written) and parses those on methods; one entry per
     /// item of the impl.
+    pub(crate) fn take_all_trait(item: &mut ItemTrait, errors: &mut Errors) -> Vec<MethodOptions> {
+        item.items
+            .iter_mut()
+            .map(|item| match item {
+                TraitItem::Fn(method) => MethodOptions::take(&mut method.attrs, errors),
+                TraitItem::Const(syn::TraitItemConst { attrs, .. })
+                | TraitItem::Type(syn::TraitItemType { attrs, .. })
+                | TraitItem::Macro(syn::TraitItemMacro { attrs, .. }) => {
+                    misplaced(attrs, errors);
+                    MethodOptions::default()
+                }
+                _ => MethodOptions::default(),
+            })
+            .collect()
+    }
+
+    /// Likewise for the methods of a trait.
     pub(crate) fn take_all(item: &mut ItemImpl, errors: &mut Errors) -> Vec<MethodOptions> {
         item.items
             .iter_mut()
@@ -91,13 +153,7 @@ impl MethodOptions {
                 ImplItem::Const(syn::ImplItemConst { attrs, .. })
                 | ImplItem::Type(syn::ImplItemType { attrs, .. })
                 | ImplItem::Macro(syn::ImplItemMacro { attrs, .. }) => {
-                    for attr in take_ours(attrs) {
-                        errors.push(error_with_help(
-                            attr,
-                            "`#[asyncify(..)]` options go on methods; this item gets no twin",
-                            "remove it",
-                        ));
-                    }
+                    misplaced(attrs, errors);
                     MethodOptions::default()
                 }
                 _ => MethodOptions::default(),
@@ -111,17 +167,7 @@ impl MethodOptions {
             options.attr.get_or_insert_with(|| attr.clone());
             let parsed = attr.parse_nested_meta(|meta| {
                 if meta.path.is_ident("skip") {
-                    if options.skip.is_some() {
-                        errors.push(syn::Error::new_spanned(
-                            &meta.path,
-                            "`skip` is set more than once",
-                        ));
-                    }
-                    options.skip = Some(
-                        meta.path
-                            .get_ident()
-                            .map_or_else(Span::call_site, Ident::span),
-                    );
+                    flag(&meta, &mut options.skip, errors)?;
                 } else if meta.path.is_ident("rename") {
                     let ident = parse_ident(&meta, "rename = \"fetch\"")?;
                     if options.rename.is_some() {
@@ -131,11 +177,30 @@ impl MethodOptions {
                         ));
                     }
                     options.rename = Some(ident);
+                } else if meta.path.is_ident("stream") {
+                    flag(&meta, &mut options.stream, errors)?;
+                } else if meta.path.is_ident("instrument") {
+                    flag(&meta, &mut options.instrument, errors)?;
+                } else if meta.path.is_ident("buffer") {
+                    let lit: LitInt = meta.value()?.parse()?;
+                    if options.buffer.is_some() {
+                        errors.push(syn::Error::new_spanned(
+                            &meta.path,
+                            "`buffer` is set more than once",
+                        ));
+                    } else if !matches!(lit.base10_parse::<usize>(), Ok(1..)) {
+                        errors.push(syn::Error::new(
+                            lit.span(),
+                            "`buffer` must be a whole number of items, at least 1: `buffer = 16`",
+                        ));
+                    }
+                    options.buffer = Some(lit);
                 } else {
                     errors.push(unknown(
                         &meta,
-                        "on a method, `#[asyncify]` takes `skip` or `rename = \"name\"`; \
-                         `suffix` and `trait_name` go on the impl block",
+                        "on a method, `#[asyncify]` takes `skip`, `rename = \"name\"`, `stream`, \
+                         `buffer = 16` and `instrument`; `suffix`, `trait_name` and `remote` go on \
+                         the impl block or trait",
                     ));
                     skip_value(&meta)?;
                 }
@@ -147,6 +212,46 @@ impl MethodOptions {
         }
         options
     }
+}
+
+/// `#[asyncify(..)]` on an item that is not a method: an error each.
+fn misplaced(attrs: &mut Vec<Attribute>, errors: &mut Errors) {
+    for attr in take_ours(attrs) {
+        errors.push(error_with_help(
+            attr,
+            "`#[asyncify(..)]` options go on methods; this item gets no twin",
+            "remove it",
+        ));
+    }
+}
+
+/// A flag without a value, such as `skip`; set twice is an error.
+fn flag(meta: &ParseNestedMeta, slot: &mut Option<Span>, errors: &mut Errors) -> syn::Result<()> {
+    if !meta.input.is_empty() && !meta.input.peek(Token![,]) {
+        return Err(meta.error(format!(
+            "`{}` takes no value: write `{}` alone",
+            path_name(meta),
+            path_name(meta)
+        )));
+    }
+    if slot.is_some() {
+        errors.push(syn::Error::new_spanned(
+            &meta.path,
+            format!("`{}` is set more than once", path_name(meta)),
+        ));
+    }
+    *slot = Some(
+        meta.path
+            .get_ident()
+            .map_or_else(Span::call_site, Ident::span),
+    );
+    Ok(())
+}
+
+fn path_name(meta: &ParseNestedMeta) -> String {
+    quote::ToTokens::to_token_stream(&meta.path)
+        .to_string()
+        .replace(' ', "")
 }
 
 /// Removes and returns the `#[asyncify(..)]` attributes.
@@ -189,9 +294,7 @@ fn parse_ident(meta: &ParseNestedMeta, example: &str) -> syn::Result<Ident> {
 }
 
 fn unknown(meta: &ParseNestedMeta, expected: &str) -> syn::Error {
-    let name = quote::ToTokens::to_token_stream(&meta.path)
-        .to_string()
-        .replace(' ', "");
+    let name = path_name(meta);
     syn::Error::new_spanned(&meta.path, format!("unknown option `{name}`: {expected}"))
 }
 

@@ -1,4 +1,4 @@
-//! A model of the `impl` block: its methods, what each one's twin is called,
+//! A model of the `impl` block (or trait): its methods, what each one's twin is called,
 //! and how each parameter crosses to the blocking pool. Nodes keep the
 //! `original` syntax so that errors can point at what the user wrote.
 
@@ -7,29 +7,65 @@ use std::collections::HashSet;
 use proc_macro2::{Span, TokenStream};
 use quote::ToTokens;
 use quote::format_ident;
+use quote::quote;
 use syn::visit_mut::VisitMut;
-use syn::{FnArg, Generics, Ident, ImplItem, ImplItemFn, ItemImpl, Pat, PatType, ReturnType, Type};
+use syn::{
+    FnArg, Generics, Ident, ImplItem, ItemImpl, ItemTrait, Pat, PatType, ReturnType, Signature,
+    TraitItem, Type, Visibility, parse_quote,
+};
 
 use super::args::{ImplOptions, MethodOptions};
 use super::types::{self, ReplaceSelf};
 
+/// What `#[asyncify]` was put on.
+#[derive(Clone, Copy)]
+pub(crate) enum Source<'a> {
+    /// `#[asyncify] impl Client { .. }`: the type's own methods.
+    Impl(&'a ItemImpl),
+    /// `#[asyncify(remote = path::Client)] trait ClientAsync { .. }`:
+    /// declarations of another crate's methods; the trait is replaced by the
+    /// trait of twins.
+    Remote(&'a ItemTrait),
+    /// `#[asyncify] trait Storage { .. }`: the trait is kept, and its twins go
+    /// in `StorageAsync`, for every handle of an implementor.
+    Trait(&'a ItemTrait),
+}
+
 pub(crate) struct Input<'a> {
-    pub(crate) item: &'a ItemImpl,
-    /// The impl's self type, without parentheses.
+    pub(crate) source: Source<'a>,
+    /// The impl's or the trait's generics, which the generated trait repeats.
+    pub(crate) generics: &'a Generics,
+    /// The impl's or the trait's attributes (for `#[cfg]`).
+    pub(crate) attrs: &'a [syn::Attribute],
+    /// The client type: the impl's self type, without parentheses; the remote
+    /// type; or, for a trait, the implementor behind the handle,
+    /// `<Self as ClientHandle>::Client`.
     pub(crate) self_ty: Type,
-    /// The last segment of the self type's path: `Storage` in `db::Storage<T>`.
+    /// What a method is called on: `<Client>` or, for a trait,
+    /// `<<Self as ClientHandle>::Client as Storage>`.
+    pub(crate) call_ty: TokenStream,
+    /// The client's name: the last segment of its path (`Storage` in
+    /// `db::Storage<T>`), or the trait's name.
     pub(crate) type_name: Option<Ident>,
     /// The generated trait's name, unless the self type has no name to base
     /// it on and none was given.
     pub(crate) trait_name: Option<Ident>,
+    /// `instrument` on the impl or trait.
+    pub(crate) instrument: Option<Span>,
     pub(crate) methods: Vec<Method<'a>>,
 }
 
 pub(crate) struct Method<'a> {
-    pub(crate) original: &'a ImplItemFn,
+    pub(crate) attrs: &'a [syn::Attribute],
+    /// `None` for a method of a trait, which has no visibility of its own.
+    pub(crate) vis: Option<&'a Visibility>,
+    pub(crate) sig: &'a Signature,
+    /// A trait method's default body.
+    pub(crate) default: Option<&'a syn::Block>,
     pub(crate) options: MethodOptions,
     pub(crate) status: Status,
     pub(crate) receiver: Receiver<'a>,
+    pub(crate) kind: Kind,
     /// The twin's name: `{name}{suffix}`, or the `rename`.
     pub(crate) twin: Ident,
     /// The method's generics, `Self` replaced.
@@ -40,6 +76,26 @@ pub(crate) struct Method<'a> {
     /// The return type, `Self` replaced; `()` when there is none.
     pub(crate) output: Type,
 }
+
+/// What the twin returns.
+pub(crate) enum Kind {
+    /// A future of the method's result: `name_async`.
+    Future,
+    /// A stream of the items of the returned iterator: `name_stream`.
+    Stream {
+        /// The item type: `T` of `impl Iterator<Item = T>`, or
+        /// `<R as IntoIterator>::Item`.
+        item: Box<Type>,
+        /// How many items are kept ready for the consumer.
+        buffer: usize,
+        /// The method returns `impl Iterator`, rather than being marked
+        /// `#[asyncify(stream)]`.
+        implied: bool,
+    },
+}
+
+/// Items a stream twin keeps ready unless `buffer` says otherwise.
+pub(crate) const DEFAULT_BUFFER: usize = 16;
 
 /// Whether a method gets a twin, and if not, why.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -89,67 +145,190 @@ pub(crate) enum Pass {
 }
 
 impl<'a> Input<'a> {
-    pub(crate) fn from_syn(
+    pub(crate) fn from_impl(
         item: &'a ItemImpl,
-        options: ImplOptions,
+        options: &ImplOptions,
         method_options: Vec<MethodOptions>,
     ) -> Self {
         let self_ty = types::peel(&item.self_ty).clone();
-        let type_name = match &self_ty {
-            Type::Path(path) if path.qself.is_none() => path
-                .path
-                .segments
-                .last()
-                .map(|segment| segment.ident.clone()),
-            _ => None,
-        };
-        let ImplOptions { suffix, trait_name } = options;
-        let trait_name = trait_name.or_else(|| {
+        let type_name = last_segment(&self_ty);
+        let trait_name = options.trait_name.clone().or_else(|| {
             type_name
                 .as_ref()
                 .map(|name| format_ident!("{}Async", name))
         });
-        let generics: HashSet<Ident> = item
-            .generics
-            .type_params()
-            .map(|param| param.ident.clone())
-            .collect();
-
-        let methods = item
+        let fns = item
             .items
             .iter()
             .zip(method_options)
-            .filter_map(|(item, method_options)| match item {
-                ImplItem::Fn(method) => Some(Method::from_syn(
-                    method,
-                    method_options,
-                    &self_ty,
-                    &generics,
-                    &suffix,
+            .filter_map(|(item, options)| match item {
+                ImplItem::Fn(method) => Some((
+                    Fn {
+                        attrs: &method.attrs,
+                        vis: Some(&method.vis),
+                        sig: &method.sig,
+                        default: None,
+                    },
+                    options,
                 )),
                 _ => None,
+            });
+        let call_ty = quote!(<#self_ty>);
+        Input::new(
+            Source::Impl(item),
+            &item.generics,
+            &item.attrs,
+            (self_ty, call_ty, None),
+            type_name,
+            trait_name,
+            options,
+            fns,
+        )
+    }
+
+    /// `remote` says which type a trait declares the methods of; without it,
+    /// the trait's implementors get twins.
+    pub(crate) fn from_trait(
+        item: &'a ItemTrait,
+        options: &ImplOptions,
+        method_options: Vec<MethodOptions>,
+    ) -> Self {
+        let fns = item
+            .items
+            .iter()
+            .zip(method_options)
+            .filter_map(|(item, options)| match item {
+                TraitItem::Fn(method) => Some((
+                    Fn {
+                        attrs: &method.attrs,
+                        vis: None,
+                        sig: &method.sig,
+                        default: method.default.as_ref(),
+                    },
+                    options,
+                )),
+                _ => None,
+            });
+        if let Some(remote) = &options.remote {
+            let self_ty = types::peel(remote).clone();
+            let call_ty = quote!(<#self_ty>);
+            let type_name = last_segment(&self_ty);
+            let trait_name = Some(item.ident.clone());
+            return Input::new(
+                Source::Remote(item),
+                &item.generics,
+                &item.attrs,
+                (self_ty, call_ty, None),
+                type_name,
+                trait_name,
+                options,
+                fns,
+            );
+        }
+        let ident = &item.ident;
+        let (_, ty_generics, _) = item.generics.split_for_impl();
+        let self_ty: Type = parse_quote!(<Self as ::asyncify::__private::ClientHandle>::Client);
+        let as_trait: syn::Path = parse_quote!(#ident #ty_generics);
+        let call_ty = quote!(<#self_ty as #as_trait>);
+        let trait_name = options
+            .trait_name
+            .clone()
+            .or_else(|| Some(format_ident!("{}Async", ident)));
+        Input::new(
+            Source::Trait(item),
+            &item.generics,
+            &item.attrs,
+            (self_ty, call_ty, Some(as_trait)),
+            Some(ident.clone()),
+            trait_name,
+            options,
+            fns,
+        )
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        source: Source<'a>,
+        generics: &'a Generics,
+        attrs: &'a [syn::Attribute],
+        (self_ty, call_ty, as_trait): (Type, TokenStream, Option<syn::Path>),
+        type_name: Option<Ident>,
+        trait_name: Option<Ident>,
+        options: &ImplOptions,
+        fns: impl Iterator<Item = (Fn<'a>, MethodOptions)>,
+    ) -> Self {
+        let mut generic_names: HashSet<Ident> = generics
+            .type_params()
+            .map(|param| param.ident.clone())
+            .collect();
+        if as_trait.is_some() {
+            // The implementor is a parameter of the blanket impl.
+            generic_names.insert(Ident::new("Self", Span::call_site()));
+        }
+        let replace_self = ReplaceSelf {
+            ty: &self_ty,
+            as_trait: as_trait.as_ref(),
+        };
+        let methods = fns
+            .map(|(function, method_options)| {
+                Method::from_syn(
+                    function,
+                    method_options,
+                    &replace_self,
+                    &generic_names,
+                    options,
+                )
             })
             .collect();
         Input {
-            item,
+            source,
+            generics,
+            attrs,
+            call_ty,
             self_ty,
             type_name,
             trait_name,
+            instrument: options.instrument,
             methods,
         }
     }
 }
 
+/// A method of an impl or a trait.
+#[derive(Clone, Copy)]
+struct Fn<'a> {
+    attrs: &'a [syn::Attribute],
+    vis: Option<&'a Visibility>,
+    sig: &'a Signature,
+    default: Option<&'a syn::Block>,
+}
+
+fn last_segment(ty: &Type) -> Option<Ident> {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => path
+            .path
+            .segments
+            .last()
+            .map(|segment| segment.ident.clone()),
+        _ => None,
+    }
+}
+
 impl<'a> Method<'a> {
     fn from_syn(
-        original: &'a ImplItemFn,
+        function: Fn<'a>,
         options: MethodOptions,
-        self_ty: &Type,
+        replace_self: &ReplaceSelf,
         impl_generics: &HashSet<Ident>,
-        suffix: &str,
+        impl_options: &ImplOptions,
     ) -> Self {
-        let sig = &original.sig;
-        let status = if matches!(original.vis, syn::Visibility::Inherited) {
+        let Fn {
+            attrs,
+            vis,
+            sig,
+            default,
+        } = function;
+        let status = if matches!(vis, Some(Visibility::Inherited)) {
             Status::Private
         } else if sig.asyncness.is_some() {
             Status::Async
@@ -158,30 +337,9 @@ impl<'a> Method<'a> {
         } else {
             Status::Twin
         };
-        let receiver = match sig.receiver() {
-            None => Receiver::None,
-            Some(receiver) => match &receiver.kind {
-                syn::ReceiverKind::Reference(_, _, None) => Receiver::Shared,
-                syn::ReceiverKind::Reference(_, _, Some(_)) => Receiver::Mut,
-                syn::ReceiverKind::Typed(_, ty) => match types::peel(ty) {
-                    Type::Reference(reference) if is_self(&reference.elem) => {
-                        if reference.mutability.is_some() {
-                            Receiver::Mut
-                        } else {
-                            Receiver::Shared
-                        }
-                    }
-                    _ => Receiver::Unsupported(receiver),
-                },
-                _ => Receiver::Unsupported(receiver),
-            },
-        };
-        let twin = options
-            .rename
-            .clone()
-            .unwrap_or_else(|| format_ident!("{}{}", sig.ident, suffix, span = sig.ident.span()));
+        let receiver = Receiver::of(sig);
 
-        let mut replace_self = ReplaceSelf(self_ty);
+        let mut replace_self = *replace_self;
         let mut generics = sig.generics.clone();
         replace_self.visit_generics_mut(&mut generics);
         let mut generic_names = impl_generics.clone();
@@ -213,11 +371,42 @@ impl<'a> Method<'a> {
         };
         replace_self.visit_type_mut(&mut output);
 
+        let buffer = options
+            .buffer
+            .as_ref()
+            .and_then(|lit| lit.base10_parse().ok())
+            .unwrap_or(DEFAULT_BUFFER);
+        let kind = match (types::iterator_item(&output), options.stream) {
+            (Some(item), _) => Kind::Stream {
+                item: Box::new(item.clone()),
+                buffer,
+                implied: true,
+            },
+            (None, Some(_)) => Kind::Stream {
+                item: Box::new(parse_quote!(<#output as ::core::iter::IntoIterator>::Item)),
+                buffer,
+                implied: false,
+            },
+            (None, None) => Kind::Future,
+        };
+        let suffix = match kind {
+            Kind::Future => &impl_options.suffix,
+            Kind::Stream { .. } => &impl_options.stream_suffix,
+        };
+        let twin = options
+            .rename
+            .clone()
+            .unwrap_or_else(|| format_ident!("{}{}", sig.ident, suffix, span = sig.ident.span()));
+
         Method {
-            original,
+            attrs,
+            vis,
+            sig,
+            default,
             options,
             status,
             receiver,
+            kind,
             twin,
             generics,
             generic_names,
@@ -226,11 +415,39 @@ impl<'a> Method<'a> {
         }
     }
 
+    /// Whether the call gets its own `tracing` span.
+    pub(crate) fn instrumented(&self, input: &Input) -> bool {
+        self.options.instrument.is_some() || input.instrument.is_some()
+    }
+
     /// `Storage::get_async`, for messages at run time.
     pub(crate) fn display_name(&self, type_name: Option<&Ident>) -> String {
         match type_name {
             Some(type_name) => format!("{type_name}::{}", self.twin),
             None => self.twin.to_string(),
+        }
+    }
+}
+
+impl<'a> Receiver<'a> {
+    fn of(sig: &'a Signature) -> Self {
+        match sig.receiver() {
+            None => Receiver::None,
+            Some(receiver) => match &receiver.kind {
+                syn::ReceiverKind::Reference(_, _, None) => Receiver::Shared,
+                syn::ReceiverKind::Reference(_, _, Some(_)) => Receiver::Mut,
+                syn::ReceiverKind::Typed(_, ty) => match types::peel(ty) {
+                    Type::Reference(reference) if is_self(&reference.elem) => {
+                        if reference.mutability.is_some() {
+                            Receiver::Mut
+                        } else {
+                            Receiver::Shared
+                        }
+                    }
+                    _ => Receiver::Unsupported(receiver),
+                },
+                _ => Receiver::Unsupported(receiver),
+            },
         }
     }
 }
@@ -278,8 +495,11 @@ fn param_name(pat: &Pat, index: usize) -> Ident {
 
 impl Input<'_> {
     /// The self type's path without generic arguments (`db::Storage` for
-    /// `db::Storage<T>`), for doc links and messages.
+    /// `db::Storage<T>`), or the trait's name, for doc links and messages.
     pub(crate) fn type_path(&self) -> Option<String> {
+        if let Source::Trait(item) = self.source {
+            return Some(item.ident.to_string());
+        }
         let Type::Path(path) = &self.self_ty else {
             return None;
         };

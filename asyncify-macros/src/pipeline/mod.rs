@@ -1,7 +1,7 @@
 //! The expansion of `#[asyncify]`, read top to bottom:
 //!
 //! 1. [`args`]: the options on the attribute and on each method.
-//! 2. [`ast`]: a model of the `impl` block: which methods get twins, and how
+//! 2. [`ast`]: a model of the `impl` block or trait: which methods get twins, and how
 //!    each parameter crosses to the blocking pool.
 //! 3. [`valid`]: every check, with all errors collected.
 //! 4. [`expand`]: code generation, which cannot fail.
@@ -21,7 +21,7 @@ mod valid;
 mod tests;
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens, quote};
 
 use self::errors::Errors;
 
@@ -35,8 +35,37 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let options = args::ImplOptions::parse(args, &mut errors);
 
-    let mut item = match syn::parse2::<syn::Item>(input.clone()) {
-        Ok(syn::Item::Impl(item)) => item,
+    let (item, generated) = match syn::parse2::<syn::Item>(input.clone()) {
+        Ok(syn::Item::Impl(mut item)) => {
+            let method_options = args::MethodOptions::take_all(&mut item, &mut errors);
+            let options = options.filter(|options| valid::impl_options(options, &mut errors));
+            let generated = options.and_then(|options| {
+                let input = ast::Input::from_impl(&item, &options, method_options);
+                let input = valid::check(input, &mut errors)?;
+                Some(expand::generate(&input))
+            });
+            (item.into_token_stream(), generated)
+        }
+        Ok(syn::Item::Trait(mut item)) => {
+            let method_options = args::MethodOptions::take_all_trait(&mut item, &mut errors);
+            let options = options.filter(|options| valid::trait_options(options, &mut errors));
+            let remote = options
+                .as_ref()
+                .is_some_and(|options| options.remote.is_some());
+            let generated = options.and_then(|options| {
+                let input = ast::Input::from_trait(&item, &options, method_options);
+                let input = valid::check(input, &mut errors)?;
+                Some(expand::generate(&input))
+            });
+            // A remote declaration is replaced by the trait of twins; the
+            // declarations are given back only when that could not be made.
+            let kept = if remote && generated.is_some() {
+                TokenStream::new()
+            } else {
+                item.into_token_stream()
+            };
+            (kept, generated)
+        }
         Ok(other) => {
             errors.push(valid::not_an_impl(&other));
             let errors = errors.into_compile_errors();
@@ -49,13 +78,6 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
             return tokens;
         }
     };
-
-    let method_options = args::MethodOptions::take_all(&mut item, &mut errors);
-    let generated = options.and_then(|options| {
-        let input = ast::Input::from_syn(&item, options, method_options);
-        let input = valid::check(input, &mut errors)?;
-        Some(expand::generate(&input))
-    });
 
     let errors = errors.into_compile_errors();
     quote! {

@@ -18,14 +18,33 @@ use syn::{
 ///
 /// Input: `fn f(&self, other: &Self) -> Self::Output`
 /// Output: `fn f(&self, other: &Storage) -> <Storage>::Output`
-pub(crate) struct ReplaceSelf<'a>(pub(crate) &'a Type);
+///
+/// For a trait, `Self` is the implementor behind the handle and `Self::Error`
+/// its associated type: `<<Self as ClientHandle>::Client as Storage>::Error`.
+#[derive(Clone, Copy)]
+pub(crate) struct ReplaceSelf<'a> {
+    pub(crate) ty: &'a Type,
+    /// The trait whose associated items `Self::Name` names.
+    pub(crate) as_trait: Option<&'a syn::Path>,
+}
+
+impl ReplaceSelf<'_> {
+    fn qualified(&self) -> TokenStream {
+        let self_ty = self.ty;
+        if let Some(as_trait) = self.as_trait {
+            quote::quote!(<#self_ty as #as_trait>)
+        } else {
+            quote::quote!(<#self_ty>)
+        }
+    }
+}
 
 impl VisitMut for ReplaceSelf<'_> {
     fn visit_type_mut(&mut self, ty: &mut Type) {
         if let Type::Path(path) = ty {
             if path.qself.is_none() && path.path.is_ident("Self") {
                 let span = path.span();
-                *ty = respan(self.0, span);
+                *ty = respan(self.ty, span);
                 return;
             }
         }
@@ -34,16 +53,18 @@ impl VisitMut for ReplaceSelf<'_> {
 
     fn visit_type_path_mut(&mut self, ty: &mut syn::TypePath) {
         if let Some(rest) = self_prefixed(ty.qself.as_ref(), &ty.path) {
-            let self_ty = self.0;
-            *ty = parse_quote!(<#self_ty>::#rest);
+            let qualified = self.qualified();
+            *ty = parse_quote!(#qualified::#rest);
+            return;
         }
         visit_mut::visit_type_path_mut(self, ty);
     }
 
     fn visit_expr_path_mut(&mut self, expr: &mut syn::ExprPath) {
         if let Some(rest) = self_prefixed(expr.qself.as_ref(), &expr.path) {
-            let self_ty = self.0;
-            *expr = parse_quote!(<#self_ty>::#rest);
+            let qualified = self.qualified();
+            *expr = parse_quote!(#qualified::#rest);
+            return;
         }
         visit_mut::visit_expr_path_mut(self, expr);
     }
@@ -90,7 +111,10 @@ pub(crate) fn mentions(ty: &Type, generics: &HashSet<Ident>) -> bool {
     }
     impl<'ast> Visit<'ast> for Finder<'_> {
         fn visit_type_path(&mut self, ty: &'ast syn::TypePath) {
-            if ty.qself.is_none() && ty.path.leading_colon.is_none() {
+            if let Some(qself) = &ty.qself {
+                // `<T as Trait>::Item`: generic when `T` is.
+                self.visit_type(&qself.ty);
+            } else if ty.path.leading_colon.is_none() {
                 if let Some(first) = ty.path.segments.first() {
                     self.found |= self.generics.contains(&first.ident);
                 }
@@ -148,6 +172,27 @@ pub(crate) fn first_borrow(ty: &Type) -> Option<TokenStream> {
     let mut finder = Finder(None);
     finder.visit_type(ty);
     finder.0
+}
+
+/// `T` of `impl Iterator<Item = T> + ..` (or another iterator trait with an
+/// `Item` binding).
+pub(crate) fn iterator_item(ty: &Type) -> Option<&Type> {
+    let Type::ImplTrait(impl_trait) = peel(ty) else {
+        return None;
+    };
+    impl_trait.bounds.iter().find_map(|bound| {
+        let TypeParamBound::Trait(bound) = bound else {
+            return None;
+        };
+        let last = bound.path.segments.last()?;
+        let PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        args.args.iter().find_map(|arg| match arg {
+            GenericArgument::AssocType(assoc) if assoc.ident == "Item" => Some(&assoc.ty),
+            _ => None,
+        })
+    })
 }
 
 /// The first `impl Trait` in `ty`.

@@ -4,9 +4,10 @@
 use std::collections::HashMap;
 
 use quote::ToTokens;
-use syn::{Ident, ImplItem, Item, Type};
+use syn::{Ident, ImplItem, Item, TraitItem, Type};
 
-use super::ast::{Input, Method, Pass, Receiver, Status};
+use super::args::ImplOptions;
+use super::ast::{Input, Kind, Method, Pass, Receiver, Source, Status};
 use super::errors::{Errors, SKIP_HELP, error_with_help};
 use super::types;
 
@@ -22,9 +23,37 @@ pub(crate) fn not_an_impl(item: &Item) -> syn::Error {
     };
     error_with_help(
         first_token(item),
-        format!("`#[asyncify]` goes on an inherent impl block, not on {what}"),
+        format!("`#[asyncify]` goes on an inherent impl block or a trait, not on {what}"),
         "put it on the block that defines the client's methods: `#[asyncify] impl Client { .. }`",
     )
+}
+
+/// Options that only make sense on a trait; `false` if there was one.
+pub(crate) fn impl_options(options: &ImplOptions, errors: &mut Errors) -> bool {
+    let Some(remote) = &options.remote else {
+        return true;
+    };
+    errors.push(error_with_help(
+        remote,
+        "`remote` goes on a trait that declares the remote type's methods, not on an impl block",
+        "declare them: `#[asyncify(remote = path::Client)] pub trait ClientAsync { fn get(&self, key: &str) -> R; }`",
+    ));
+    false
+}
+
+/// Options that do not fit a remote declaration; `false` if there was one.
+pub(crate) fn trait_options(options: &ImplOptions, errors: &mut Errors) -> bool {
+    match (&options.remote, &options.trait_name) {
+        (Some(_), Some(trait_name)) => {
+            errors.push(error_with_help(
+                trait_name,
+                "a remote declaration's twins go in the declared trait itself, so `trait_name` has nothing to name",
+                "rename the trait instead, and remove `trait_name`",
+            ));
+            false
+        }
+        _ => true,
+    }
 }
 
 /// Checks the impl and each method; returns the impl with only the methods
@@ -44,7 +73,7 @@ pub(crate) fn check<'a>(mut input: Input<'a>, errors: &mut Errors) -> Option<Inp
         let before = errors.len();
         check_options(method, errors);
         if method.status == Status::Twin {
-            check_method(method, errors);
+            check_method(&input, method, errors);
             check_twin_name(method, &names, &mut twins, errors);
         }
         keep.push(method.status == Status::Twin && errors.len() == before);
@@ -56,9 +85,9 @@ pub(crate) fn check<'a>(mut input: Input<'a>, errors: &mut Errors) -> Option<Inp
         .methods
         .iter()
         .any(|method| !matches!(method.receiver, Receiver::None));
-    if needs_trait && input.trait_name.is_none() {
+    if let (true, None, Source::Impl(item)) = (needs_trait, &input.trait_name, input.source) {
         errors.push(error_with_help(
-            &input.item.self_ty,
+            &item.self_ty,
             "cannot name the generated trait after this type",
             "name it: `#[asyncify(trait_name = ClientAsync)]`",
         ));
@@ -68,15 +97,28 @@ pub(crate) fn check<'a>(mut input: Input<'a>, errors: &mut Errors) -> Option<Inp
 }
 
 fn check_impl(input: &Input, errors: &mut Errors) {
-    let item = input.item;
-    if let Some((path, for_token)) = &item.trait_ {
-        errors.push(error_with_help(
-            quote::quote!(#path #for_token),
-            "`#[asyncify]` goes on an inherent impl block, not on a trait impl",
-            "put it on the block that defines the client's own methods: `#[asyncify] impl Client { .. }`",
-        ));
+    match input.source {
+        Source::Impl(item) => {
+            if let Some((path, for_token)) = &item.trait_ {
+                errors.push(error_with_help(
+                    quote::quote!(#path #for_token),
+                    "`#[asyncify]` goes on an inherent impl block, not on a trait impl",
+                    "put it on the block that defines the client's own methods, \
+                     `#[asyncify] impl Client { .. }`, or on the trait itself",
+                ));
+            }
+        }
+        Source::Remote(item) | Source::Trait(item) => {
+            if let Some(token) = &item.unsafety {
+                errors.push(error_with_help(
+                    token,
+                    "`#[asyncify]` cannot make twins of an `unsafe trait`'s methods",
+                    "remove `#[asyncify]`",
+                ));
+            }
+        }
     }
-    for lifetime in item.generics.lifetimes() {
+    for lifetime in input.generics.lifetimes() {
         errors.push(error_with_help(
             &lifetime.lifetime,
             format!(
@@ -90,7 +132,7 @@ fn check_impl(input: &Input, errors: &mut Errors) {
 }
 
 fn check_options(method: &Method, errors: &mut Errors) {
-    let name = &method.original.sig.ident;
+    let name = &method.sig.ident;
     if let (Some(_), Some(rename)) = (method.options.skip, &method.options.rename) {
         errors.push(syn::Error::new(
             rename.span(),
@@ -112,34 +154,12 @@ fn check_options(method: &Method, errors: &mut Errors) {
     ));
 }
 
-fn check_method(method: &Method, errors: &mut Errors) {
-    let sig = &method.original.sig;
+fn check_method(input: &Input, method: &Method, errors: &mut Errors) {
+    let sig = method.sig;
     let name = &sig.ident;
     let cannot = |why: String| format!("`{name}` cannot have an async twin: {why}");
 
-    if let syn::Safety::Unsafe(token) = &sig.safety {
-        errors.push(error_with_help(
-            token,
-            cannot(
-                "it is an `unsafe fn`, and its safety contract cannot be checked on another thread"
-                    .into(),
-            ),
-            SKIP_HELP,
-        ));
-    }
-
-    if let Receiver::Unsupported(receiver) = &method.receiver {
-        let why = match &receiver.kind {
-            syn::ReceiverKind::Typed(_, ty) => format!(
-                "it takes `self: {}`; twins work with `&self` and `&mut self`, which a handle can lend",
-                types::pretty(ty)
-            ),
-            _ => "it takes `self` by value, but a handle only lends the client (`&self` or `&mut self`), \
-                  so the twin cannot consume it"
-                .to_owned(),
-        };
-        errors.push(error_with_help(receiver, cannot(why), SKIP_HELP));
-    }
+    check_source_rules(input, method, &cannot, errors);
 
     for param in &method.params {
         let param_name = types::pretty(&param.original.pat);
@@ -174,11 +194,28 @@ fn check_method(method: &Method, errors: &mut Errors) {
         }
     }
 
+    check_kind(method, &cannot, errors);
     let output = match &sig.output {
         syn::ReturnType::Type(_, ty) => &**ty,
         syn::ReturnType::Default => return,
     };
-    if let Some(impl_trait) = types::first_impl_trait(output) {
+    if let Kind::Stream { implied: true, .. } = method.kind {
+        // `impl Iterator<Item = T> + '_`: consumed on the pool, only the
+        // items cross.
+        if let Some(borrow) = types::iterator_item(output).and_then(types::first_borrow) {
+            errors.push(syn::Error::new_spanned(
+                borrow,
+                format!(
+                    "{}\n\nhelp: yield owned items, or {SKIP_HELP}",
+                    cannot(
+                        "its items borrow, but each one is sent from the blocking pool to the \
+                         stream and must be `'static`"
+                            .into()
+                    )
+                ),
+            ));
+        }
+    } else if let Some(impl_trait) = types::first_impl_trait(output) {
         errors.push(error_with_help(
             impl_trait.impl_token,
             cannot(
@@ -200,6 +237,130 @@ fn check_method(method: &Method, errors: &mut Errors) {
                 )
             ),
         ));
+    }
+}
+
+/// What a remote declaration or a trait's method must not have: a body (in a
+/// declaration), or no `self`.
+fn check_source_rules(
+    input: &Input,
+    method: &Method,
+    cannot: &dyn Fn(String) -> String,
+    errors: &mut Errors,
+) {
+    let sig = method.sig;
+    let name = &sig.ident;
+    if let (Source::Remote(_), Some(body)) = (input.source, method.default) {
+        errors.push(error_with_help(
+            body,
+            format!(
+                "a remote declaration has no body: the twin of `{name}` calls the remote type's \
+                 own `{name}`"
+            ),
+            "declare the signature only: end it with `;`",
+        ));
+    }
+    if let (Source::Remote(_) | Source::Trait(_), Receiver::None) = (input.source, &method.receiver)
+    {
+        let why = match input.source {
+            Source::Remote(_) => {
+                "it has no `self`, and only the remote type's own crate can add an inherent `_async` \
+                 function to it"
+            }
+            _ => "it has no `self`, so the twin would have no handle to run it on",
+        };
+        errors.push(error_with_help(
+            &sig.ident,
+            cannot(why.into()),
+            format!(
+                "call it inside `asyncify::unblock(move || ..)`, or {}",
+                match input.source {
+                    Source::Remote(_) => "remove it from the declaration",
+                    _ => "add `#[asyncify(skip)]` to this method",
+                }
+            ),
+        ));
+    }
+
+    if let syn::Safety::Unsafe(token) = &sig.safety {
+        errors.push(error_with_help(
+            token,
+            cannot(
+                "it is an `unsafe fn`, and its safety contract cannot be checked on another thread"
+                    .into(),
+            ),
+            SKIP_HELP,
+        ));
+    }
+
+    if let Receiver::Unsupported(receiver) = &method.receiver {
+        let why = match &receiver.kind {
+            syn::ReceiverKind::Typed(_, ty) => format!(
+                "it takes `self: {}`; twins work with `&self` and `&mut self`, which a handle can lend",
+                types::pretty(ty)
+            ),
+            _ => "it takes `self` by value, but a handle only lends the client (`&self` or `&mut self`), \
+                  so the twin cannot consume it"
+                .to_owned(),
+        };
+        errors.push(error_with_help(receiver, cannot(why), SKIP_HELP));
+    }
+}
+
+/// `stream` and `buffer`: a stream twin needs an iterator and a handle.
+fn check_kind(method: &Method, cannot: &dyn Fn(String) -> String, errors: &mut Errors) {
+    match &method.kind {
+        Kind::Future => {
+            if let Some(buffer) = &method.options.buffer {
+                errors.push(error_with_help(
+                    buffer,
+                    format!(
+                        "`buffer` sizes the stream of a method that returns an iterator, and `{}` \
+                         returns none",
+                        method.sig.ident
+                    ),
+                    "add `stream` if the method returns an `IntoIterator` type, or remove `buffer`",
+                ));
+            }
+        }
+        Kind::Stream { implied, .. } => {
+            if let Some(span) = method.options.instrument {
+                errors.push(syn::Error::new(
+                    span,
+                    format!(
+                        "`instrument` gives an `_async` twin's call its own span, and `{}` gets a \
+                         stream twin, whose items are produced in the caller's span\n\nhelp: \
+                         remove `instrument` from this method",
+                        method.sig.ident
+                    ),
+                ));
+            }
+            if let Receiver::None = method.receiver {
+                errors.push(error_with_help(
+                    &method.sig.ident,
+                    cannot(
+                        "it returns an iterator but has no `self`; stream twins are made for \
+                         methods of a client"
+                            .into(),
+                    ),
+                    SKIP_HELP,
+                ));
+            }
+            if !implied && matches!(method.sig.output, syn::ReturnType::Default) {
+                let span = method
+                    .options
+                    .stream
+                    .unwrap_or_else(proc_macro2::Span::call_site);
+                errors.push(syn::Error::new(
+                    span,
+                    format!(
+                        "`stream` makes a stream of the iterator a method returns, and `{}` \
+                         returns nothing\n\nhelp: remove `stream`",
+                        method.sig.ident
+                    ),
+                ));
+            }
+        }
     }
 }
 
@@ -244,16 +405,32 @@ fn check_referent(
     }
 }
 
-/// Every name a twin could collide with: the impl's own functions.
+/// Every name a twin could collide with: the impl's or trait's own
+/// functions.
 fn existing_names(input: &Input) -> HashMap<String, Ident> {
-    input
-        .item
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            ImplItem::Fn(method) => Some((method.sig.ident.to_string(), method.sig.ident.clone())),
-            _ => None,
-        })
+    let idents: Vec<&Ident> = match input.source {
+        Source::Impl(item) => item
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                ImplItem::Fn(method) => Some(&method.sig.ident),
+                _ => None,
+            })
+            .collect(),
+        // The declarations are not emitted: only twins can collide.
+        Source::Remote(_) => Vec::new(),
+        Source::Trait(item) => item
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                TraitItem::Fn(method) => Some(&method.sig.ident),
+                _ => None,
+            })
+            .collect(),
+    };
+    idents
+        .into_iter()
+        .map(|ident| (ident.to_string(), ident.clone()))
         .collect()
 }
 
@@ -265,7 +442,7 @@ fn check_twin_name<'a>(
 ) {
     let twin = &method.twin;
     let key = twin.to_string();
-    let name = &method.original.sig.ident;
+    let name = &method.sig.ident;
     let help = "give the twin another name with `#[asyncify(rename = \"..\")]`, or add `#[asyncify(skip)]`";
     if let Some(existing) = names.get(&key) {
         errors.push(error_with_help(

@@ -1,0 +1,23 @@
+use asyncify::asyncify;
+
+mod vendor {
+    pub struct Store;
+    impl Store {
+        pub fn get(&self, key: &str) -> Option<String> {
+            Some(key.to_owned())
+        }
+        pub fn count(&self, prefix: String) -> usize {
+            prefix.len()
+        }
+    }
+}
+
+// Each declaration disagrees with the real method: the errors point here.
+#[asyncify(remote = vendor::Store)]
+pub trait StoreAsync {
+    fn get(&self, key: &str) -> Option<u64>;
+    fn count(&self, prefix: &[u8]) -> usize;
+    fn missing(&self) -> bool;
+}
+
+fn main() {}
