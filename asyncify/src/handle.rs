@@ -3,6 +3,8 @@ use std::future::Future;
 use std::ops::Deref;
 use std::sync::Arc;
 
+use tokio::sync::Semaphore;
+
 use crate::context::ClientSlot;
 use crate::offload::Offload;
 use crate::unblock::unblock;
@@ -20,6 +22,10 @@ use crate::unblock::unblock;
 /// is dropped on the blocking pool, never on an async worker: clients that own
 /// a runtime or a connection (`reqwest::blocking::Client`, `postgres::Client`)
 /// may block or panic when dropped there. Elsewhere it is dropped in place.
+///
+/// A handle made with [`Handle::with_limit`] runs at most `n` calls of its
+/// client at once, for clients that cap their own connections (a pool of 4
+/// connections gains nothing from 100 threads waiting for one).
 ///
 /// # Examples
 ///
@@ -47,6 +53,14 @@ use crate::unblock::unblock;
 pub struct Handle<T> {
     // The last `Arc` drops the slot, which drops the client off the workers.
     slot: Arc<ClientSlot<T>>,
+    // Shared by the clones: a call holds one permit while it is on the pool.
+    limit: Option<Limit>,
+}
+
+#[derive(Clone)]
+struct Limit {
+    permits: Arc<Semaphore>,
+    max: usize,
 }
 
 impl<T> Handle<T>
@@ -57,6 +71,80 @@ where
     pub fn new(client: T) -> Self {
         Handle {
             slot: Arc::new(ClientSlot::new(client)),
+            limit: None,
+        }
+    }
+
+    /// Wraps `client` in a handle that runs at most `n` of its calls on the
+    /// blocking pool at once; clones share the limit.
+    ///
+    /// The other calls wait for a free place in the calling task, not on a
+    /// pool thread, and get it in the order they asked (the order of their
+    /// first poll). A call that is dropped while it waits leaves the queue; a
+    /// call that has started keeps its place until it returns, even if its
+    /// future is dropped. Sync calls through `Deref` are not counted.
+    ///
+    /// This is a cap per client, below Tokio's cap for the whole pool: a
+    /// runtime runs at most
+    /// [`max_blocking_threads`](tokio::runtime::Builder::max_blocking_threads)
+    /// blocking calls at once (512 by default) and queues the rest, whatever
+    /// client they are for, with a pool thread taken by each call in
+    /// progress. A limit of `n` keeps one client from taking more than `n` of
+    /// those threads (a client with a pool of `n` connections, or a rate-limited
+    /// API), so that a burst of calls to it does not queue the calls of every
+    /// other client behind it. Calls waiting for this limit take no thread and
+    /// so never count against `max_blocking_threads`.
+    ///
+    /// # Panics
+    ///
+    /// If `n` is 0 (no call could ever run), or larger than
+    /// [`Semaphore::MAX_PERMITS`](tokio::sync::Semaphore::MAX_PERMITS).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+    /// use std::time::Duration;
+    ///
+    /// #[derive(Default)]
+    /// struct Api { inside: AtomicUsize, max: AtomicUsize }
+    ///
+    /// # #[tokio::main]
+    /// # async fn main() {
+    /// let api = asyncify::Handle::with_limit(Api::default(), 2);
+    /// let calls = (0..10).map(|_| {
+    ///     tokio::spawn(api.offload(|api: &Api| {
+    ///         let inside = api.inside.fetch_add(1, SeqCst) + 1;
+    ///         api.max.fetch_max(inside, SeqCst);
+    ///         std::thread::sleep(Duration::from_millis(5));
+    ///         api.inside.fetch_sub(1, SeqCst);
+    ///     }))
+    /// });
+    /// for call in calls.collect::<Vec<_>>() {
+    ///     call.await.unwrap();
+    /// }
+    /// assert!(api.max.load(SeqCst) <= 2);
+    /// assert_eq!(api.limit(), Some(2));
+    /// # }
+    /// ```
+    pub fn with_limit(client: T, n: usize) -> Self {
+        assert!(
+            n > 0,
+            "`asyncify::Handle::with_limit(client, 0)`: a limit of 0 calls would never let a \
+             call run; pass at least 1, or use `Handle::new` for no limit"
+        );
+        assert!(
+            n <= Semaphore::MAX_PERMITS,
+            "`asyncify::Handle::with_limit(client, {n})`: the limit is larger than \
+             `tokio::sync::Semaphore::MAX_PERMITS` ({}); use `Handle::new` for no limit",
+            Semaphore::MAX_PERMITS
+        );
+        Handle {
+            slot: Arc::new(ClientSlot::new(client)),
+            limit: Some(Limit {
+                permits: Arc::new(Semaphore::new(n)),
+                max: n,
+            }),
         }
     }
 }
@@ -78,7 +166,21 @@ impl<T> Handle<T> {
     pub fn try_unwrap(this: Self) -> Result<T, Self> {
         Arc::try_unwrap(this.slot)
             .map(ClientSlot::into_inner)
-            .map_err(|slot| Handle { slot })
+            .map_err(|slot| Handle {
+                slot,
+                limit: this.limit,
+            })
+    }
+
+    /// The most calls of this client that run at once, if the handle was
+    /// made with [`Handle::with_limit`].
+    ///
+    /// ```
+    /// assert_eq!(asyncify::Handle::new("client").limit(), None);
+    /// assert_eq!(asyncify::Handle::with_limit("client", 4).limit(), Some(4));
+    /// ```
+    pub fn limit(&self) -> Option<usize> {
+        self.limit.as_ref().map(|limit| limit.max)
     }
 
     /// Runs `f` on the client in the blocking pool; the future resolves to
@@ -101,7 +203,25 @@ impl<T> Handle<T> {
         R: Send + 'static,
     {
         let handle = self.clone();
-        unblock(move || f(&handle))
+        async move {
+            // Waiting here, in the calling task, takes no pool thread. The
+            // permit moves into the call and is released when it returns,
+            // even if this future is dropped meanwhile.
+            let permit = match &handle.limit {
+                Some(limit) => Some(
+                    Arc::clone(&limit.permits)
+                        .acquire_owned()
+                        .await
+                        .expect("the semaphore of a `Handle` is never closed"),
+                ),
+                None => None,
+            };
+            unblock(move || {
+                let _permit = permit;
+                f(&handle)
+            })
+            .await
+        }
     }
 
     /// Whether two handles reach the same client.
@@ -114,6 +234,7 @@ impl<T> Clone for Handle<T> {
     fn clone(&self) -> Self {
         Handle {
             slot: Arc::clone(&self.slot),
+            limit: self.limit.clone(),
         }
     }
 }

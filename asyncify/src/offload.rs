@@ -13,7 +13,9 @@ use crate::unblock::unblock;
 /// | handle | for | calls |
 /// |---|---|---|
 /// | [`Handle<T>`](crate::Handle) | `T: Send + Sync` | run in parallel |
+/// | [`Handle::with_limit`](crate::Handle::with_limit) | `T: Send + Sync` | in parallel, at most `n` at once |
 /// | [`Exclusive<T>`](crate::Exclusive) | `T: Send` | take turns (also [`OffloadMut`]) |
+/// | [`Dedicated<T>`](crate::Dedicated) | any `T` (need not be `Send`) | take turns on the client's own thread (also [`OffloadMut`]) |
 /// | `T` itself | `T: Clone + Send` | each call runs on its own clone |
 /// | [`Arc<T>`] | `T: Send + Sync` | run in parallel |
 ///
@@ -44,12 +46,14 @@ use crate::unblock::unblock;
     message = "`{Self}` is not a handle that can run `{T}` calls on the blocking pool",
     label = "`{Self}` does not implement `Offload<{T}>`",
     note = "wrap the client in a handle: `asyncify::Handle::new(client)` if `{T}` is `Sync`, \
-            `asyncify::Exclusive::new(client)` if it is only `Send`; a client that is \
-            `Clone + Send` needs no handle"
+            `asyncify::Exclusive::new(client)` if it is only `Send`, \
+            `asyncify::Dedicated::spawn(|| client)` if it must stay on one thread; a client \
+            that is `Clone + Send` needs no handle"
 )]
 pub trait Offload<T: ?Sized> {
-    /// Runs `f` on `&T` in the blocking pool; the future resolves to its
-    /// result.
+    /// Runs `f` on `&T` in the blocking pool (or, for a
+    /// [`Dedicated`](crate::Dedicated), on the client's own thread); the
+    /// future resolves to its result.
     ///
     /// The future is lazy (nothing runs before the first poll), `Send` and
     /// `'static`. A panic in `f` resumes in the task that awaits it.
@@ -63,7 +67,7 @@ pub trait Offload<T: ?Sized> {
 /// its calls take turns.
 ///
 /// The `_async` twins of `&mut self` methods require it. Implemented by
-/// [`Exclusive<T>`](crate::Exclusive).
+/// [`Exclusive<T>`](crate::Exclusive) and [`Dedicated<T>`](crate::Dedicated).
 ///
 /// # Examples
 ///
@@ -85,7 +89,8 @@ pub trait Offload<T: ?Sized> {
     message = "`{Self}` cannot lend `&mut {T}` to a blocking call",
     label = "this method takes `&mut self`, and `{Self}` only gives shared access",
     note = "methods that take `&mut self` need a handle whose calls take turns: \
-            use `asyncify::Exclusive::new(client)`"
+            use `asyncify::Exclusive::new(client)`, or `asyncify::Dedicated::spawn(|| client)` \
+            for a client that must stay on one thread"
 )]
 pub trait OffloadMut<T: ?Sized>: Offload<T> {
     /// Runs `f` on `&mut T` in the blocking pool once it is this call's turn;

@@ -12,10 +12,16 @@ pub use std::option::Option;
 
 pub use futures_core::Stream;
 
+pub use crate::__asyncify_instrument as instrument;
 pub use crate::client::ClientHandle;
 pub use crate::offload::{Offload, OffloadMut};
-pub use crate::stream::{Sink, stream_mut_with, stream_with};
+pub use crate::stream::{Sink, stream, stream_mut};
 pub use crate::unblock::unblock;
+
+/// For `instrument!`; the feature also makes the runtime enter the caller's
+/// span on the blocking thread.
+#[cfg(feature = "tracing")]
+pub use tracing;
 
 /// Polls `future` with `name` recorded as the generated method being polled,
 /// so that a panic deep inside (no runtime) can say which method it was.

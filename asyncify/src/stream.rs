@@ -69,12 +69,14 @@ impl<T> Stream for OffloadStream<T> {
     }
 }
 
-/// Runs `f` on `&T` through `handle`, and streams the items of the iterator
-/// it returns, keeping at most `buffer` of them ready.
+/// Runs `f` on `&T` through `handle`; the items `f` sends to its [`Sink`]
+/// become the stream's, with at most `buffer` of them kept ready.
 ///
-/// The iterator may borrow the client: it is consumed inside the call. On an
+/// `f` runs in one blocking call and usually ends in
+/// [`sink.send_all(iterator)`](Sink::send_all); the iterator may borrow the
+/// client, since it is consumed inside the call. On an
 /// [`Exclusive`](crate::Exclusive), the client stays locked until the stream
-/// ends or is dropped.
+/// ends or is dropped. This is what the `_stream` twins call.
 ///
 /// # Panics
 ///
@@ -84,49 +86,21 @@ impl<T> Stream for OffloadStream<T> {
 ///
 /// ```
 /// use futures_core::Stream;
-/// use std::pin::pin;
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
 /// let numbers = asyncify::Handle::new(vec![1, 2, 3]);
-/// let mut items = pin!(asyncify::stream(&numbers, 2, |v: &Vec<i32>| v.iter().map(|n| n * 10)));
+/// let mut tens = asyncify::stream(&numbers, 2, |v: &Vec<i32>, sink| {
+///     sink.send_all(v.iter().map(|n| n * 10));
+/// });
 /// let mut seen = Vec::new();
-/// while let Some(n) = std::future::poll_fn(|cx| items.as_mut().poll_next(cx)).await {
+/// while let Some(n) = std::future::poll_fn(|cx| std::pin::Pin::new(&mut tens).poll_next(cx)).await {
 ///     seen.push(n);
 /// }
 /// assert_eq!(seen, [10, 20, 30]);
 /// # }
 /// ```
-pub fn stream<H, T, F, I>(handle: &H, buffer: usize, f: F) -> OffloadStream<I::Item>
-where
-    H: ?Sized + Offload<T>,
-    T: ?Sized,
-    F: FnOnce(&T) -> I + Send + 'static,
-    I: IntoIterator,
-    I::Item: Send + 'static,
-{
-    stream_with(handle, buffer, move |client, sink| sink.send_all(f(client)))
-}
-
-/// Like [`stream`], with `&mut T`: for iterators of `&mut self` methods.
-///
-/// # Panics
-///
-/// If `buffer` is 0.
-pub fn stream_mut<H, T, F, I>(handle: &H, buffer: usize, f: F) -> OffloadStream<I::Item>
-where
-    H: ?Sized + OffloadMut<T>,
-    T: ?Sized,
-    F: FnOnce(&mut T) -> I + Send + 'static,
-    I: IntoIterator,
-    I::Item: Send + 'static,
-{
-    stream_mut_with(handle, buffer, move |client, sink| sink.send_all(f(client)))
-}
-
-/// [`stream`] for generated code: `f` sends the items itself, so that the
-/// iterator may borrow the arguments the closure owns.
-pub fn stream_with<H, T, F, Item>(handle: &H, buffer: usize, f: F) -> OffloadStream<Item>
+pub fn stream<H, T, F, Item>(handle: &H, buffer: usize, f: F) -> OffloadStream<Item>
 where
     H: ?Sized + Offload<T>,
     T: ?Sized,
@@ -138,8 +112,12 @@ where
     OffloadStream::new(Box::pin(producer), items)
 }
 
-/// [`stream_mut`] for generated code.
-pub fn stream_mut_with<H, T, F, Item>(handle: &H, buffer: usize, f: F) -> OffloadStream<Item>
+/// Like [`stream`], with `&mut T`: for iterators of `&mut self` methods.
+///
+/// # Panics
+///
+/// If `buffer` is 0.
+pub fn stream_mut<H, T, F, Item>(handle: &H, buffer: usize, f: F) -> OffloadStream<Item>
 where
     H: ?Sized + OffloadMut<T>,
     T: ?Sized,
@@ -170,9 +148,8 @@ fn channel<T>(buffer: usize) -> (Sink<T>, mpsc::Receiver<T>) {
     (Sink(sender), receiver)
 }
 
-/// Where the producer of an [`OffloadStream`] sends its items.
+/// Where the blocking side of a [`stream`] sends its items.
 #[derive(Debug)]
-#[doc(hidden)]
 pub struct Sink<T>(mpsc::Sender<T>);
 
 impl<T> Sink<T> {
@@ -180,9 +157,16 @@ impl<T> Sink<T> {
     /// (blocking the pool thread) while the buffer is full.
     pub fn send_all<I: IntoIterator<Item = T>>(&self, items: I) {
         for item in items {
-            if self.0.blocking_send(item).is_err() {
+            if !self.send(item) {
                 break;
             }
         }
+    }
+
+    /// Sends one item, waiting (blocking the pool thread) while the buffer
+    /// is full; `false` if the stream was dropped, and the producer should
+    /// stop.
+    pub fn send(&self, item: T) -> bool {
+        self.0.blocking_send(item).is_ok()
     }
 }

@@ -23,6 +23,12 @@ use crate::context::{self, OnPool};
 /// - **Clear misuse**: polled outside a Tokio runtime, it panics with a
 ///   message that names the generated method and says it needs a runtime.
 ///
+/// With the `tracing` feature, the span that is current when the future is
+/// first polled is entered on the pool thread for the duration of the call, so
+/// that what `f` logs is attributed to the caller's span. (A future handed to
+/// `tokio::spawn` is first polled in the new task: keep the caller's span with
+/// `tracing::Instrument::in_current_span`.)
+///
 /// Dropping the future after the call has started does not stop it (a
 /// blocking call cannot be interrupted): the call runs to completion on its
 /// pool thread and its result is dropped there.
@@ -83,8 +89,13 @@ where
             let State::Idle(f) = std::mem::replace(&mut this.state, State::Done) else {
                 unreachable!()
             };
+            // The caller's span, entered on the pool thread for the call.
+            #[cfg(feature = "tracing")]
+            let span = tracing::Span::current();
             this.state = State::Running(runtime.spawn_blocking(move || {
                 let _on_pool = OnPool::enter();
+                #[cfg(feature = "tracing")]
+                let _entered = span.enter();
                 f()
             }));
         }

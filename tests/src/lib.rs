@@ -164,3 +164,67 @@ mod private {
         conn.reset_async(Conn(1)).await.0
     }
 }
+
+/// Streams, remote declarations and traits under the same lints.
+pub mod forms {
+    /// Stands in for another crate's client.
+    pub mod vendor {
+        /// A foreign client.
+        #[derive(Debug, Default)]
+        pub struct Index {
+            pub(crate) words: ::std::vec::Vec<::std::string::String>,
+        }
+
+        impl Index {
+            /// Adds a word.
+            pub fn add(&mut self, word: &str) -> usize {
+                self.words.push(word.to_owned());
+                self.words.len()
+            }
+
+            /// Words with a prefix.
+            pub fn prefixed<'a>(
+                &'a self,
+                prefix: &'a str,
+            ) -> impl Iterator<Item = ::std::string::String> + 'a {
+                self.words
+                    .iter()
+                    .filter(move |word| word.starts_with(prefix))
+                    .cloned()
+            }
+        }
+    }
+
+    /// The twins of [`vendor::Index`].
+    #[asyncify::asyncify(remote = vendor::Index)]
+    pub trait IndexAsync {
+        /// Adds a word.
+        fn add(&mut self, word: &str) -> usize;
+        /// Words with a prefix.
+        fn prefixed<'a>(
+            &'a self,
+            prefix: &'a str,
+        ) -> impl Iterator<Item = ::std::string::String> + 'a;
+    }
+
+    /// A trait with backends.
+    #[asyncify::asyncify(stream_suffix = "_iter")]
+    pub trait Backend {
+        /// Its error.
+        type Error: ::std::fmt::Debug + ::std::marker::Send + 'static;
+
+        /// Loads.
+        ///
+        /// # Errors
+        ///
+        /// The backend's.
+        fn load(&self, key: &str) -> ::std::result::Result<::std::vec::Vec<u8>, Self::Error>;
+
+        /// Lists.
+        fn list(&self) -> impl Iterator<Item = u32>;
+
+        /// Batches, as a `Vec`.
+        #[asyncify(stream, buffer = 4)]
+        fn batch(&mut self, size: usize) -> ::std::vec::Vec<u32>;
+    }
+}

@@ -192,7 +192,10 @@ fn signature(input: &Input, method: &Method) -> TokenStream {
             impl ::core::future::Future<Output = #output> + ::core::marker::Send + 'static
         },
         Kind::Stream { item, .. } => quote_spanned! {output.span()=>
-            impl ::asyncify::__private::Stream<Item = #item> + ::core::marker::Send + 'static
+            impl ::asyncify::__private::Stream<Item = #item>
+                + ::core::marker::Send
+                + ::core::marker::Unpin
+                + 'static
         },
     };
     let where_clause = where_clause(input, method);
@@ -376,7 +379,7 @@ fn body(input: &Input, method: &Method) -> TokenStream {
             return quote! {
                 #(#checks)*
                 #(#copies)*
-                ::asyncify::__private::stream_with(self, #buffer, move |#this: &#self_ty, #sink| {
+                ::asyncify::__private::stream(self, #buffer, move |#this: &#self_ty, #sink| {
                     ::asyncify::__private::Sink::send_all(#sink, #call)
                 })
             };
@@ -385,7 +388,7 @@ fn body(input: &Input, method: &Method) -> TokenStream {
             return quote! {
                 #(#checks)*
                 #(#copies)*
-                ::asyncify::__private::stream_mut_with(self, #buffer, move |#this: &mut #self_ty, #sink| {
+                ::asyncify::__private::stream_mut(self, #buffer, move |#this: &mut #self_ty, #sink| {
                     ::asyncify::__private::Sink::send_all(#sink, #call)
                 })
             };

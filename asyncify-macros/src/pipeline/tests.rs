@@ -309,3 +309,111 @@ fn borrows_are_found_where_they_matter_and_not_in_fn_types() {
     assert_eq!(compile_errors(&text), 2, "nested and held: {text}");
     assert!(text.contains("fn ok_async"), "{text}");
 }
+
+#[test]
+fn a_remote_declaration_is_replaced_by_the_trait_of_twins() {
+    let (file, text) = expanded(
+        quote!(remote = rusqlite::Connection),
+        quote! {
+            /// Docs of the declaration.
+            pub trait ConnectionAsync {
+                fn execute(&self, sql: &str) -> Result<usize>;
+                fn rows(&self) -> impl Iterator<Item = u32> + '_;
+                #[asyncify(skip)]
+                fn transaction(&mut self) -> Transaction<'_>;
+            }
+        },
+    );
+    assert_eq!(compile_errors(&text), 0, "{text}");
+    assert_eq!(file.items.len(), 2, "the twins' trait and its impl: {text}");
+    let twins = trait_named(&file, "ConnectionAsync").expect("the declared name");
+    assert_eq!(trait_methods(twins), ["execute_async", "rows_stream"]);
+    assert!(
+        text.contains("Offload < rusqlite :: Connection >"),
+        "{text}"
+    );
+    assert!(text.contains("Docs of the declaration."), "{text}");
+    // The real method is called, and its result checked against the
+    // declaration.
+    assert!(text.contains("Borrow :: < str > :: borrow"), "{text}");
+    assert!(text.contains(": Result < usize > ="), "{text}");
+}
+
+#[test]
+fn a_trait_is_kept_and_gets_a_trait_of_twins_for_every_handle() {
+    let (file, text) = expanded(
+        quote!(),
+        quote! {
+            pub trait Storage {
+                type Error;
+                fn get(&self, key: &str) -> Result<Vec<u8>, Self::Error>;
+                #[asyncify(rename = "put_later")]
+                fn put(&mut self, key: String);
+            }
+        },
+    );
+    assert_eq!(compile_errors(&text), 0, "{text}");
+    let original = trait_named(&file, "Storage").expect("the trait, kept");
+    assert_eq!(trait_methods(original), ["get", "put"]);
+    let twins = trait_named(&file, "StorageAsync").expect("a StorageAsync trait");
+    assert_eq!(trait_methods(twins), ["get_async", "put_later"]);
+    assert!(
+        text.contains(
+            "< < Self as :: asyncify :: __private :: ClientHandle > :: Client as Storage > :: Error"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn iterator_methods_get_stream_twins() {
+    let (file, text) = expanded(
+        quote!(stream_suffix = "_iter"),
+        quote! {
+            impl Table {
+                pub fn rows(&self) -> impl Iterator<Item = Row> + '_ { todo!() }
+                #[asyncify(stream, buffer = 3)]
+                pub fn pages(&mut self) -> Vec<Page> { todo!() }
+                pub fn count(&self) -> usize { 0 }
+            }
+        },
+    );
+    assert_eq!(compile_errors(&text), 0, "{text}");
+    let twins = trait_named(&file, "TableAsync").expect("a TableAsync trait");
+    assert_eq!(
+        trait_methods(twins),
+        ["rows_iter", "pages_iter", "count_async"]
+    );
+    assert!(
+        text.contains("__private :: stream (self , 16usize"),
+        "{text}"
+    );
+    assert!(
+        text.contains("__private :: stream_mut (self , 3usize"),
+        "{text}"
+    );
+    assert!(
+        text.contains("< Vec < Page > as :: core :: iter :: IntoIterator > :: Item"),
+        "{text}"
+    );
+}
+
+#[test]
+fn remote_and_stream_misuse_is_reported_and_the_item_kept() {
+    let (file, text) = expanded(
+        quote!(remote = vendor::Store),
+        quote! {
+            pub trait StoreAsync {
+                fn open(path: &str) -> Store;
+                fn len(&self) -> usize { 0 }
+                #[asyncify(buffer = 2)]
+                fn name(&self) -> String;
+                fn ok(&self) -> u8;
+            }
+        },
+    );
+    assert_eq!(compile_errors(&text), 3, "{text}");
+    // The good declaration still gets its twin.
+    let twins = trait_named(&file, "StoreAsync").expect("the trait of twins");
+    assert_eq!(trait_methods(twins), ["ok_async"]);
+}

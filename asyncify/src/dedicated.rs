@@ -1,0 +1,322 @@
+use std::any::Any;
+use std::fmt;
+use std::future::Future;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Arc, OnceLock, mpsc};
+use std::thread;
+
+use tokio::sync::oneshot;
+
+use crate::offload::{Offload, OffloadMut};
+
+/// A clonable handle to a client that lives on a thread of its own: every
+/// call is sent to that thread and runs there, one at a time, in order.
+///
+/// For clients that must stay on one thread: `!Send` types (an `Rc` or a
+/// `RefCell` inside), clients that keep state in thread-locals, C libraries
+/// with thread affinity. [`Dedicated::spawn`] starts a named OS thread, builds
+/// the client there with the factory you pass, and keeps it there until the
+/// last handle is dropped; the client itself never crosses a thread, so `T`
+/// need not be `Send` or `Sync`. Only the factory, the calls' closures (with
+/// their arguments) and their results do. The handle is `Clone + Send + Sync`
+/// whatever `T` is, and implements [`Offload`] and [`OffloadMut`], so every
+/// `_async` twin works on it, including those of `&mut self` methods.
+///
+/// - **In order**: calls run one at a time, in the order their futures were
+///   first polled (a FIFO channel to the thread).
+/// - **Lazy**: nothing is sent to the thread before the future is first
+///   polled; a call whose future is dropped before the thread gets to it is
+///   skipped. A call that has started runs to completion.
+/// - **Any executor**: the thread is not Tokio's, and the futures need no
+///   Tokio runtime: they can be awaited on any executor, or with a plain
+///   `block_on`.
+/// - **Tracing**: with the `tracing` feature, the span that is current when a
+///   call's future is first polled is entered on the thread for that call.
+/// - **Shutdown**: when the last handle (and the last future that has not
+///   reached the thread yet) is dropped, the thread drops the client, there,
+///   and exits. Dropping a handle never blocks.
+///
+/// # Panics
+///
+/// A panic inside a call is caught on the thread and resumes, with its
+/// original payload, in the task that awaits that call; the thread then goes
+/// on serving the next calls with the same client. This is what
+/// [`Exclusive`](crate::Exclusive) and [`Handle`](crate::Handle) do too, and
+/// unlike a poisoned `std::sync::Mutex`, later calls are not refused: a panic
+/// is most often a bug in that call's arguments or a failed `expect`, not a
+/// broken client, and refusing every later call would turn one failed request
+/// into a dead service. A client that cannot be trusted after a panic should
+/// say so itself (check its state at the start of each method, or rebuild it
+/// in a new `Dedicated`).
+///
+/// If the factory panics, or the thread cannot be spawned, there is no client:
+/// every call then panics in its awaiter with a message that says which
+/// thread failed and why (the factory's panic message, or the OS error).
+///
+/// # Examples
+///
+/// ```
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+///
+/// use asyncify::{asyncify, Dedicated};
+///
+/// /// Not `Send`: it must stay on the thread that built it.
+/// pub struct Session { log: Rc<RefCell<Vec<String>>> }
+///
+/// #[asyncify]
+/// impl Session {
+///     pub fn record(&mut self, line: &str) -> usize {
+///         self.log.borrow_mut().push(line.to_owned());
+///         self.log.borrow().len()
+///     }
+///
+///     pub fn thread(&self) -> String {
+///         std::thread::current().name().unwrap_or_default().to_owned()
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let session = Dedicated::spawn_named("session", || Session { log: Rc::default() });
+/// assert_eq!(session.record_async("a").await, 1);
+/// assert_eq!(tokio::spawn(session.record_async("b")).await.unwrap(), 2);
+/// assert_eq!(session.thread_async().await, "session");
+/// # }
+/// ```
+pub struct Dedicated<T> {
+    shared: Arc<Shared<T>>,
+}
+
+/// A call, as sent to the thread.
+type Job<T> = Box<dyn FnOnce(&mut T) + Send>;
+
+/// What a call sends back: its result, or its panic's payload.
+type Outcome<R> = Result<R, Box<dyn Any + Send>>;
+
+struct Shared<T> {
+    // The last `Sender` dropped ends the thread's loop.
+    jobs: mpsc::Sender<Job<T>>,
+    status: Arc<Status>,
+}
+
+/// What a call needs to know about the thread after it was sent.
+struct Status {
+    name: String,
+    // Set before the thread drops its end of the channel when there is no
+    // client: the factory panicked or the thread could not be spawned.
+    failure: OnceLock<String>,
+}
+
+impl<T: 'static> Dedicated<T> {
+    /// Starts a thread, builds the client there with `factory`, and returns a
+    /// handle to it.
+    ///
+    /// The thread is named `asyncify:` followed by the client's type name
+    /// without its path (`asyncify:Connection` for a
+    /// `rusqlite::Connection`); use [`Dedicated::spawn_named`] to choose the
+    /// name. This returns at once: calls wait for the factory to finish on
+    /// the thread.
+    pub fn spawn<F>(factory: F) -> Self
+    where
+        F: FnOnce() -> T + Send + 'static,
+    {
+        Dedicated::spawn_named(default_name::<T>(), factory)
+    }
+
+    /// Like [`Dedicated::spawn`], with the thread named `name` (as shown by
+    /// debuggers, panic messages and `std::thread::current().name()`).
+    ///
+    /// # Panics
+    ///
+    /// If `name` contains a NUL byte (an OS thread name cannot).
+    pub fn spawn_named<F>(name: impl Into<String>, factory: F) -> Self
+    where
+        F: FnOnce() -> T + Send + 'static,
+    {
+        let name = name.into();
+        assert!(
+            !name.contains('\0'),
+            "`asyncify::Dedicated::spawn_named({name:?}, ..)`: a thread name cannot contain a NUL \
+             byte; choose another name"
+        );
+        let status = Arc::new(Status {
+            name: name.clone(),
+            failure: OnceLock::new(),
+        });
+        let (jobs, queue) = mpsc::channel::<Job<T>>();
+        let on_thread = Arc::clone(&status);
+        let spawned = thread::Builder::new()
+            .name(name)
+            .spawn(move || serve(factory, &queue, &on_thread));
+        if let Err(error) = spawned {
+            // The closure (and with it the queue) is gone: calls fail to send
+            // and read this.
+            let _ = status
+                .failure
+                .set(format!("the thread could not be spawned ({error})"));
+        }
+        Dedicated {
+            shared: Arc::new(Shared { jobs, status }),
+        }
+    }
+
+    /// Runs `f` on `&T` on the client's thread, after the calls sent before
+    /// it; the future resolves to its result. This is [`Offload::offload`],
+    /// callable without naming the client type (a `Dedicated<T>` is also a
+    /// `Clone` client of its own, so the trait method alone would leave the
+    /// closure's argument ambiguous).
+    pub fn offload<F, R>(&self, f: F) -> impl Future<Output = R> + Send + 'static + use<T, F, R>
+    where
+        F: FnOnce(&T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.offload_mut(move |client| f(client))
+    }
+
+    /// Runs `f` on `&mut T` on the client's thread, after the calls sent
+    /// before it; the future resolves to its result. This is
+    /// [`OffloadMut::offload_mut`], callable without naming the client type.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let log = asyncify::Dedicated::spawn(Vec::new);
+    /// let len = log.offload_mut(|v| { v.push("entry"); v.len() }).await;
+    /// assert_eq!(len, 1);
+    /// # }
+    /// ```
+    pub fn offload_mut<F, R>(&self, f: F) -> impl Future<Output = R> + Send + 'static + use<T, F, R>
+    where
+        F: FnOnce(&mut T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        // Until the first poll the future keeps the thread alive (it holds a
+        // sender); after that, only its call does.
+        let shared = Arc::clone(&self.shared);
+        async move {
+            let (reply, outcome) = oneshot::channel::<Outcome<R>>();
+            #[cfg(feature = "tracing")]
+            let span = tracing::Span::current();
+            let job: Job<T> = Box::new(move |client: &mut T| {
+                if reply.is_closed() {
+                    return; // dropped before its turn: skipped
+                }
+                #[cfg(feature = "tracing")]
+                let _entered = span.enter();
+                let _ = reply.send(panic::catch_unwind(AssertUnwindSafe(|| f(client))));
+            });
+            let status = Arc::clone(&shared.status);
+            let sent = shared.jobs.send(job);
+            drop(shared);
+            if sent.is_err() {
+                status.fail();
+            }
+            match outcome.await {
+                Ok(Ok(value)) => value,
+                Ok(Err(payload)) => panic::resume_unwind(payload),
+                Err(_) => status.fail(),
+            }
+        }
+    }
+
+    /// The name of the client's thread.
+    pub fn thread_name(&self) -> &str {
+        &self.shared.status.name
+    }
+}
+
+/// The thread's body: build the client, then run the calls until the last
+/// sender is gone, then drop the client here.
+fn serve<T, F>(factory: F, queue: &mpsc::Receiver<Job<T>>, status: &Status)
+where
+    F: FnOnce() -> T,
+{
+    let mut client = match panic::catch_unwind(AssertUnwindSafe(factory)) {
+        Ok(client) => client,
+        Err(payload) => {
+            let _ = status.failure.set(format!(
+                "its factory panicked: {}",
+                panic_message(&*payload)
+            ));
+            // Returning drops the queue: the calls in it are dropped, so
+            // their awaiters wake up and read the failure.
+            return;
+        }
+    };
+    while let Ok(job) = queue.recv() {
+        job(&mut client);
+    }
+}
+
+impl Status {
+    #[cold]
+    #[track_caller]
+    fn fail(&self) -> ! {
+        match self.failure.get() {
+            Some(failure) => panic!(
+                "`asyncify::Dedicated`: no client on thread `{}`: {failure}; every call on this \
+                 handle fails, build a new one",
+                self.name
+            ),
+            None => panic!(
+                "`asyncify::Dedicated`: the thread `{}` stopped before it ran this call",
+                self.name
+            ),
+        }
+    }
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> &str {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        message
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message
+    } else {
+        "(a payload that is not a string)"
+    }
+}
+
+/// `asyncify:` and the type's name without its path or generics.
+fn default_name<T>() -> String {
+    let full = std::any::type_name::<T>();
+    let base = full.split('<').next().unwrap_or(full);
+    let short = base.rsplit("::").next().unwrap_or(base);
+    format!("asyncify:{short}")
+}
+
+impl<T> Clone for Dedicated<T> {
+    fn clone(&self) -> Self {
+        Dedicated {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+}
+
+impl<T> fmt::Debug for Dedicated<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Dedicated")
+            .field("thread", &self.shared.status.name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: 'static> Offload<T> for Dedicated<T> {
+    fn offload<F, R>(&self, f: F) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        Dedicated::offload(self, f)
+    }
+}
+
+impl<T: 'static> OffloadMut<T> for Dedicated<T> {
+    fn offload_mut<F, R>(&self, f: F) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&mut T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        Dedicated::offload_mut(self, f)
+    }
+}
