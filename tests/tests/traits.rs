@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use asyncify::{Dedicated, Exclusive, Handle, asyncify};
+use asyncify::{Exclusive, Handle, asyncify};
 
 /// A storage backend: several implementations, one set of twins.
 #[asyncify]
