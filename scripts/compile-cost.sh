@@ -86,7 +86,7 @@ time_build() { # $1 = crate, $2... = extra cargo flags
     start=$(date +%s.%N)
     cargo build --quiet -p "$crate" "$@"
     end=$(date +%s.%N)
-    echo "$end - $start" | bc -l | xargs printf '%.3f\n'
+    awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f\n", e - s }'
 }
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -104,7 +104,6 @@ for profile in dev release; do
     done
     p=$(printf '%s\n' "${plain[@]}" | median)
     a=$(printf '%s\n' "${asyncified[@]}" | median)
-    printf '%-8s %9.2fs %11.2fs %+9.2fs %7.2fx   (runs: plain %s; asyncified %s)\n' \
-        "$profile" "$p" "$a" "$(echo "$a - $p" | bc -l)" "$(echo "$a / $p" | bc -l)" \
-        "${plain[*]}" "${asyncified[*]}"
+    awk -v profile="$profile" -v p="$p" -v a="$a" -v pr="${plain[*]}" -v ar="${asyncified[*]}" \
+        'BEGIN { printf "%-8s %9.2fs %11.2fs %+9.2fs %7.2fx   (runs: plain %s; asyncified %s)\n", profile, p, a, a - p, a / p, pr, ar }'
 done

@@ -27,6 +27,13 @@
 //!
 //! on a multi-thread runtime (default worker count) and a current-thread
 //! runtime, each with Tokio's default blocking pool.
+//!
+//! After criterion, a paired comparison measures the ratio that matters (twin
+//! / hand-written `spawn_blocking`) robustly on a busy machine: batches of
+//! each, back to back in rotating order, round after round; it prints the
+//! median per-round ratio and writes it to `target/criterion/overhead_paired.json`
+//! (`ASYNCIFY_OVERHEAD_PAIRED=0` skips it; `cargo bench -p tests --bench
+//! overhead -- none` runs only it).
 
 use std::hint::black_box;
 use std::sync::{Arc, mpsc};
@@ -34,9 +41,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use asyncify::{Exclusive, Handle, asyncify};
-use criterion::{
-    BenchmarkGroup, Criterion, criterion_group, criterion_main, measurement::WallTime,
-};
+use criterion::{BenchmarkGroup, Criterion, measurement::WallTime};
 use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 
@@ -268,11 +273,123 @@ fn overhead(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group! {
-    name = benches;
-    config = Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3));
-    targets = overhead
+/// Rounds of the paired comparison, per runtime.
+const PAIRED_ROUNDS: usize = 41;
+/// Calls per variant per round.
+const PAIRED_BATCH: u64 = 500;
+
+/// The ratio twin / hand-written closure, measured so that a busy machine
+/// does not skew it: round after round, a batch of each variant back to back
+/// (the order rotating), and the median over rounds of each round's ratio.
+/// Criterion measures each variant for seconds on end, one after another, so
+/// a load that comes and goes lands on some variants and not others.
+fn paired(runtime: &Runtime) -> (f64, f64, Duration) {
+    let key: &'static str = black_box("bucket-name");
+    let arc = Arc::new(client());
+    let handle = Handle::new(client());
+    let clone = client();
+    let mut handle_ratios = Vec::new();
+    let mut clone_ratios = Vec::new();
+    let mut baseline = Vec::new();
+    for round in 0..=PAIRED_ROUNDS {
+        let mut times = [Duration::ZERO; 3];
+        for i in 0..3 {
+            let variant = (round + i) % 3;
+            times[variant] = match variant {
+                0 => {
+                    let client = Arc::clone(&arc);
+                    run_serial!(runtime, PAIRED_BATCH, client => {
+                        let client = Arc::clone(&client);
+                        let key = black_box(key).to_owned();
+                        let join = tokio::task::spawn_blocking(move || client.lookup(&key));
+                        async move { join.await.unwrap() }
+                    })
+                }
+                1 => {
+                    let handle = handle.clone();
+                    run_serial!(runtime, PAIRED_BATCH, handle => handle.lookup_async(black_box(key)))
+                }
+                _ => {
+                    let clone = clone.clone();
+                    run_serial!(runtime, PAIRED_BATCH, clone => clone.lookup_async(black_box(key)))
+                }
+            };
+        }
+        if round == 0 {
+            continue; // warm-up
+        }
+        baseline.push(times[0]);
+        handle_ratios.push(times[1].as_secs_f64() / times[0].as_secs_f64());
+        clone_ratios.push(times[2].as_secs_f64() / times[0].as_secs_f64());
+    }
+    let median = |values: &mut Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    baseline.sort();
+    let per_call = baseline[baseline.len() / 2] / u32::try_from(PAIRED_BATCH).unwrap();
+    (
+        median(&mut handle_ratios),
+        median(&mut clone_ratios),
+        per_call,
+    )
 }
-criterion_main!(benches);
+
+fn paired_report() {
+    let mut lines = Vec::new();
+    println!(
+        "\noverhead: paired comparison ({PAIRED_ROUNDS} rounds of {PAIRED_BATCH} calls per variant, \
+         median of the per-round ratios)"
+    );
+    for (name, runtime) in [
+        (
+            "multi_thread",
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build(),
+        ),
+        (
+            "current_thread",
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build(),
+        ),
+    ] {
+        let (handle, clone, per_call) = paired(&runtime.unwrap());
+        let line = format!(
+            "{{\"runtime\": \"{name}\", \"spawn_blocking_median_ns\": {}, \
+             \"twin_handle_ratio\": {handle:.4}, \"twin_clone_ratio\": {clone:.4}}}",
+            per_call.as_nanos()
+        );
+        println!("{line}");
+        lines.push(line);
+    }
+    let exe = std::env::current_exe().expect("the path of this bench binary");
+    // <target>/release/deps/overhead-<hash> -> <target>/criterion/
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || {
+            exe.ancestors()
+                .nth(3)
+                .expect("a target directory")
+                .to_owned()
+        },
+        Into::into,
+    );
+    let path = target.join("criterion").join("overhead_paired.json");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, format!("[\n{}\n]\n", lines.join(",\n"))).unwrap();
+    println!("written to {}", path.display());
+}
+
+fn main() {
+    let mut criterion = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    overhead(&mut criterion);
+    criterion.final_summary();
+    let quick = std::env::args().any(|arg| arg == "--list" || arg == "--test");
+    if !quick && std::env::var_os("ASYNCIFY_OVERHEAD_PAIRED").is_none_or(|value| value != "0") {
+        paired_report();
+    }
+}
