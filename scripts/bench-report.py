@@ -142,7 +142,7 @@ def escape(text):
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def overhead_svg(data):
+def overhead_svg(data, paired):
     """A horizontal grouped bar chart: µs per call, one bar per runtime."""
     colors = {"multi_thread": "#3b6ea5", "current_thread": "#e08a2c"}
     rows = [(bench, label) for bench, label in OVERHEAD_IDS if any(data[rt, bench] for rt, _ in RUNTIMES)]
@@ -155,7 +155,7 @@ def overhead_svg(data):
             break
     axis_max = math.ceil(top / step) * step
 
-    left, width, bar, gap, head = 300, 420, 13, 12, 58
+    left, width, bar, gap, head = 300, 420, 13, 12, 76
     height = head + len(rows) * (2 * bar + gap) + 40
     x = lambda us: left + width * us / axis_max  # noqa: E731
     out = [
@@ -167,6 +167,17 @@ def overhead_svg(data):
         f'<text x="10" y="38" fill="#555">median µs per call (lower is better); '
         "cargo bench -p tests --bench overhead</text>",
     ]
+    if paired:
+        names = dict(RUNTIMES)
+        text = "; ".join(
+            f"{names[row['runtime']]}: Handle {row['twin_handle_ratio']:.3f}, "
+            f"Clone {row['twin_clone_ratio']:.3f}"
+            for row in paired
+        )
+        out.append(
+            f'<text x="10" y="56" fill="#555">twin ÷ hand-written spawn_blocking, paired: '
+            f"{escape(text)}</text>"
+        )
     tick = 0.0
     while tick <= axis_max + 1e-9:
         out.append(
@@ -216,15 +227,20 @@ def main():
     print("## Per-call overhead (median per call)\n")
     print(table)
     paired_file = criterion / "overhead_paired.json"
-    if paired_file.exists():
+    paired = json.loads(paired_file.read_text()) if paired_file.exists() else []
+    if paired:
         print("\n## Twin ÷ hand-written spawn_blocking, paired (median of per-round ratios)\n")
-        print("| runtime | spawn_blocking per call | twin on Handle ÷ | twin on a Clone client ÷ |")
-        print("|---|---:|---:|---:|")
+        print(
+            "| runtime | spawn_blocking per call | twin on Handle ÷ | twin on a Clone client ÷ "
+            "| twin on Exclusive ÷ |"
+        )
+        print("|---|---:|---:|---:|---:|")
         names = dict(RUNTIMES)
-        for row in json.loads(paired_file.read_text()):
+        for row in paired:
             print(
                 f"| {names[row['runtime']]} | {fmt_time(row['spawn_blocking_median_ns'])} | "
-                f"{row['twin_handle_ratio']:.3f} | {row['twin_clone_ratio']:.3f} |"
+                f"{row['twin_handle_ratio']:.3f} | {row['twin_clone_ratio']:.3f} | "
+                f"{row['twin_exclusive_ratio']:.3f} |"
             )
     print("\n## The original experiment\n")
     print(experiment_table(criterion))
@@ -234,7 +250,7 @@ def main():
     print(expand_table(criterion))
 
     args.svg.parent.mkdir(parents=True, exist_ok=True)
-    args.svg.write_text(overhead_svg(data), encoding="utf-8")
+    args.svg.write_text(overhead_svg(data, paired), encoding="utf-8")
     print(f"\nchart written to {args.svg}", file=sys.stderr)
 
 

@@ -283,19 +283,21 @@ const PAIRED_BATCH: u64 = 500;
 /// (the order rotating), and the median over rounds of each round's ratio.
 /// Criterion measures each variant for seconds on end, one after another, so
 /// a load that comes and goes lands on some variants and not others.
-fn paired(runtime: &Runtime) -> (f64, f64, Duration) {
+fn paired(runtime: &Runtime) -> Paired {
     let key: &'static str = black_box("bucket-name");
     let arc = Arc::new(client());
     let handle = Handle::new(client());
     let clone = client();
-    let mut handle_ratios = Vec::new();
-    let mut clone_ratios = Vec::new();
-    let mut baseline = Vec::new();
+    let exclusive = Exclusive::new(client());
+    // Per variant (spawn_blocking, Handle, Clone, Exclusive): the batch
+    // times, and the ratios to spawn_blocking's batch of the same round.
+    let mut times: [Vec<Duration>; 4] = Default::default();
+    let mut ratios: [Vec<f64>; 4] = Default::default();
     for round in 0..=PAIRED_ROUNDS {
-        let mut times = [Duration::ZERO; 3];
-        for i in 0..3 {
-            let variant = (round + i) % 3;
-            times[variant] = match variant {
+        let mut batch = [Duration::ZERO; 4];
+        for i in 0..4 {
+            let variant = (round + i) % 4;
+            batch[variant] = match variant {
                 0 => {
                     let client = Arc::clone(&arc);
                     run_serial!(runtime, PAIRED_BATCH, client => {
@@ -309,30 +311,43 @@ fn paired(runtime: &Runtime) -> (f64, f64, Duration) {
                     let handle = handle.clone();
                     run_serial!(runtime, PAIRED_BATCH, handle => handle.lookup_async(black_box(key)))
                 }
-                _ => {
+                2 => {
                     let clone = clone.clone();
                     run_serial!(runtime, PAIRED_BATCH, clone => clone.lookup_async(black_box(key)))
+                }
+                _ => {
+                    let exclusive = exclusive.clone();
+                    run_serial!(runtime, PAIRED_BATCH, exclusive => exclusive.lookup_async(black_box(key)))
                 }
             };
         }
         if round == 0 {
             continue; // warm-up
         }
-        baseline.push(times[0]);
-        handle_ratios.push(times[1].as_secs_f64() / times[0].as_secs_f64());
-        clone_ratios.push(times[2].as_secs_f64() / times[0].as_secs_f64());
+        for variant in 0..4 {
+            times[variant].push(batch[variant]);
+            ratios[variant].push(batch[variant].as_secs_f64() / batch[0].as_secs_f64());
+        }
     }
-    let median = |values: &mut Vec<f64>| {
+    for values in &mut ratios {
         values.sort_by(f64::total_cmp);
-        values[values.len() / 2]
-    };
-    baseline.sort();
-    let per_call = baseline[baseline.len() / 2] / u32::try_from(PAIRED_BATCH).unwrap();
-    (
-        median(&mut handle_ratios),
-        median(&mut clone_ratios),
-        per_call,
-    )
+    }
+    times[0].sort();
+    Paired {
+        spawn_blocking: times[0][PAIRED_ROUNDS / 2] / u32::try_from(PAIRED_BATCH).unwrap(),
+        handle: ratios[1][PAIRED_ROUNDS / 2],
+        clone: ratios[2][PAIRED_ROUNDS / 2],
+        exclusive: ratios[3][PAIRED_ROUNDS / 2],
+    }
+}
+
+/// What `paired` measured: spawn_blocking's median time per call, and the
+/// median ratio of each twin to it.
+struct Paired {
+    spawn_blocking: Duration,
+    handle: f64,
+    clone: f64,
+    exclusive: f64,
 }
 
 fn paired_report() {
@@ -355,11 +370,15 @@ fn paired_report() {
                 .build(),
         ),
     ] {
-        let (handle, clone, per_call) = paired(&runtime.unwrap());
+        let paired = paired(&runtime.unwrap());
         let line = format!(
             "{{\"runtime\": \"{name}\", \"spawn_blocking_median_ns\": {}, \
-             \"twin_handle_ratio\": {handle:.4}, \"twin_clone_ratio\": {clone:.4}}}",
-            per_call.as_nanos()
+             \"twin_handle_ratio\": {:.4}, \"twin_clone_ratio\": {:.4}, \
+             \"twin_exclusive_ratio\": {:.4}}}",
+            paired.spawn_blocking.as_nanos(),
+            paired.handle,
+            paired.clone,
+            paired.exclusive,
         );
         println!("{line}");
         lines.push(line);
