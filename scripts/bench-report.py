@@ -159,13 +159,13 @@ def overhead_svg(data, paired):
     height = head + len(rows) * (2 * bar + gap) + 40
     x = lambda us: left + width * us / axis_max  # noqa: E731
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 90}" height="{height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 110}" height="{height}" '
         'font-family="sans-serif" font-size="12">',
         '<rect width="100%" height="100%" fill="white"/>',
         f'<text x="10" y="20" font-size="15" font-weight="bold">Per-call overhead of a trivial '
         "blocking call awaited from a task</text>",
-        f'<text x="10" y="38" fill="#555">median µs per call (lower is better); '
-        "cargo bench -p tests --bench overhead</text>",
+        f'<text x="10" y="38" fill="#555">median µs per call (lower is better), '
+        "cargo bench -p tests --bench overhead; a shared, busy 2-core machine: see BENCHMARKS.md</text>",
     ]
     if paired:
         names = dict(RUNTIMES)

@@ -12,9 +12,10 @@
 # first. Then, RUNS times each, alternating, it times a from-scratch build of
 # the client crate alone (`touch src/lib.rs` and `cargo build` with
 # CARGO_INCREMENTAL=0: the dependencies stay built, the crate is compiled in
-# full, as after a real edit without an incremental cache), for the dev
-# profile and, with --release, for the release profile. It prints the median
-# of each and the difference.
+# full, as after a real edit without an incremental cache): `cargo check`
+# (up to type checking, what an IDE waits for), `cargo build` (dev profile)
+# and `cargo build --release`. It prints the median of each and the
+# difference.
 set -euo pipefail
 
 methods=${1:-600}
@@ -74,17 +75,18 @@ client asyncified '#[asyncify::asyncify]'
 cd "$work"
 export CARGO_INCREMENTAL=0
 echo "building the dependencies (not timed)..."
+cargo check --quiet --workspace
 cargo build --quiet --workspace
 cargo build --quiet --workspace --release
 
-# Seconds (3 decimals) that a from-scratch build of crate $1 takes.
-time_build() { # $1 = crate, $2... = extra cargo flags
-    local crate=$1
-    shift
+# Seconds (3 decimals) that a from-scratch `cargo $2` of crate $1 takes.
+time_build() { # $1 = crate, $2 = cargo command, $3... = extra cargo flags
+    local crate=$1 command=$2
+    shift 2
     touch "$crate/src/lib.rs"
     local start end
     start=$(date +%s.%N)
-    cargo build --quiet -p "$crate" "$@"
+    cargo "$command" --quiet -p "$crate" "$@"
     end=$(date +%s.%N)
     awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f\n", e - s }'
 }
@@ -92,15 +94,18 @@ time_build() { # $1 = crate, $2... = extra cargo flags
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "client of $methods methods, $runs runs each, median seconds (CARGO_INCREMENTAL=0, dependencies already built)"
-printf '%-8s %10s %12s %10s %8s\n' profile plain asyncified extra ratio
-for profile in dev release; do
-    flags=()
-    [[ $profile == release ]] && flags=(--release)
+printf '%-8s %10s %12s %10s %8s\n' cargo plain asyncified extra ratio
+for profile in check build release; do
+    case $profile in
+        check) cargo=(check) ;;
+        build) cargo=(build) ;;
+        release) cargo=(build --release) ;;
+    esac
     plain=()
     asyncified=()
     for ((run = 0; run < runs; run++)); do
-        plain+=("$(time_build plain "${flags[@]}")")
-        asyncified+=("$(time_build asyncified "${flags[@]}")")
+        plain+=("$(time_build plain "${cargo[@]}")")
+        asyncified+=("$(time_build asyncified "${cargo[@]}")")
     done
     p=$(printf '%s\n' "${plain[@]}" | median)
     a=$(printf '%s\n' "${asyncified[@]}" | median)

@@ -49,7 +49,8 @@ fn experiment(c: &mut Criterion) {
         .sample_size(10)
         .sampling_mode(SamplingMode::Flat)
         .warm_up_time(Duration::from_millis(1))
-        .measurement_time(Duration::from_secs(2));
+        // One iteration per sample: 10 x 2 s.
+        .measurement_time(Duration::from_secs(20));
 
     group.bench_function("serial", |b| {
         b.iter_custom(|iters| {
@@ -65,6 +66,8 @@ fn experiment(c: &mut Criterion) {
         });
     });
 
+    // One iteration per sample: 10 x 100 ms.
+    group.measurement_time(Duration::from_secs(1));
     group.bench_function("concurrent", |b| {
         b.iter_custom(|iters| {
             runtime.block_on(async {
