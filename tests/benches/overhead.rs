@@ -1,0 +1,414 @@
+//! Per-call overhead of a trivial blocking call awaited from a task, side by
+//! side in one run: what an `_async` twin costs next to the ways of doing the
+//! same thing by hand.
+//!
+//! ```text
+//! cargo bench -p tests --bench overhead
+//! python3 scripts/bench-report.py     # table with ratios + docs/bench-overhead.svg
+//! ```
+//!
+//! Every variant runs the same method, `Client::lookup(&self, key: &str)`,
+//! which does nearly nothing, so what is measured is the cost of getting the
+//! call to another thread and its result back. Each measurement is one task
+//! (spawned on the runtime, as application code would be) that awaits
+//! `iters` calls one after another; the time per call is what criterion
+//! reports. The variants:
+//!
+//! | id | what |
+//! |---|---|
+//! | `direct` | the sync call inline (blocks the worker: the floor, not an option) |
+//! | `spawn_blocking` | hand-written `tokio::task::spawn_blocking` with the `Arc` clone and `String` copy a twin does, `.await.unwrap()` |
+//! | `twin_handle` | `lookup_async` on a `Handle<Client>` |
+//! | `twin_clone` | `lookup_async` on the `Clone` client itself |
+//! | `twin_exclusive` | `lookup_async` on an `Exclusive<Client>`, one caller |
+//! | `twin_exclusive_contended` | the same, `CONTENDERS` tasks calling at once (time per call, all tasks together) |
+//! | `blocking_unblock` | `blocking::unblock` (the `blocking` crate's own thread pool) |
+//! | `dedicated_thread` | one thread owning the client, fed boxed closures over a std `mpsc` channel, answering on a Tokio `oneshot` (the `tokio-rusqlite` pattern) |
+//!
+//! on a multi-thread runtime (default worker count) and a current-thread
+//! runtime, each with Tokio's default blocking pool.
+//!
+//! After criterion, a paired comparison measures the ratio that matters (twin
+//! / hand-written `spawn_blocking`) robustly on a busy machine: batches of
+//! each, back to back in rotating order, round after round; it prints the
+//! median per-round ratio and writes it to `target/criterion/overhead_paired.json`
+//! (`ASYNCIFY_OVERHEAD_PAIRED=0` skips it; `cargo bench -p tests --bench
+//! overhead -- none` runs only it).
+
+use std::hint::black_box;
+use std::sync::{Arc, mpsc};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use asyncify::{Exclusive, Handle, asyncify};
+use criterion::{BenchmarkGroup, Criterion, measurement::WallTime};
+use tokio::runtime::Runtime;
+use tokio::sync::oneshot;
+
+/// Tasks calling one `Exclusive` at once in `twin_exclusive_contended`.
+const CONTENDERS: u64 = 4;
+
+/// A trivial blocking client: cheap to clone (an `Arc` inside, like most SDK
+/// clients), `Send + Sync`, and a `&str` argument that twins copy.
+#[derive(Clone)]
+pub struct Client {
+    base: Arc<usize>,
+}
+
+#[asyncify]
+impl Client {
+    /// Does (almost) nothing: the benchmark measures the trip to the pool.
+    pub fn lookup(&self, key: &str) -> usize {
+        *self.base + key.len()
+    }
+}
+
+fn client() -> Client {
+    Client {
+        base: Arc::new(black_box(1)),
+    }
+}
+
+/// Times `$iters` awaits of `$call`, one after another in a task spawned on
+/// `$runtime` that owns `$state` (moved in). A macro rather than a function
+/// taking a closure: a closure cannot return a twin's future made from a
+/// value it captures, since the future's type names the borrow of `self`
+/// (even though it is `'static`).
+macro_rules! run_serial {
+    ($runtime:expr, $iters:expr, $state:ident => $call:expr) => {{
+        let iters: u64 = $iters;
+        $runtime.block_on(async move {
+            tokio::spawn(async move {
+                let $state = $state;
+                let start = Instant::now();
+                for _ in 0..iters {
+                    black_box($call.await);
+                }
+                start.elapsed()
+            })
+            .await
+            .unwrap()
+        })
+    }};
+}
+
+/// Times `$iters` awaits of `$call` in total, split over `$tasks` tasks that
+/// run at once, each with its own clone of `$state`.
+macro_rules! run_contended {
+    ($runtime:expr, $iters:expr, $tasks:expr, $state:ident => $call:expr) => {{
+        let (iters, tasks): (u64, u64) = ($iters, $tasks);
+        $runtime.block_on(async move {
+            let start = Instant::now();
+            let mut set = tokio::task::JoinSet::new();
+            for task in 0..tasks {
+                let $state = $state.clone();
+                // Spread the remainder so that the total is exactly `iters`.
+                let calls = iters / tasks + u64::from(task < iters % tasks);
+                set.spawn(async move {
+                    for _ in 0..calls {
+                        black_box($call.await);
+                    }
+                });
+            }
+            while let Some(result) = set.join_next().await {
+                result.unwrap();
+            }
+            start.elapsed()
+        })
+    }};
+}
+
+/// A call sent to a `DedicatedThread`.
+type Job = Box<dyn FnOnce(&Client) + Send>;
+
+/// A dedicated thread that owns a client and runs the closures sent to it,
+/// one at a time (the `tokio-rusqlite` / `asyncified` pattern).
+#[derive(Clone)]
+struct DedicatedThread {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl DedicatedThread {
+    fn spawn(client: Client) -> Self {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        thread::spawn(move || {
+            // Ends when the last sender is dropped.
+            for job in queue {
+                job(&client);
+            }
+        });
+        DedicatedThread { jobs }
+    }
+
+    async fn call<R, F>(&self, f: F) -> R
+    where
+        F: FnOnce(&Client) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let (reply, result) = oneshot::channel();
+        self.jobs
+            .send(Box::new(move |client| {
+                // The caller may have given up; nothing to do then.
+                let _ = reply.send(f(client));
+            }))
+            .expect("the dedicated thread is running");
+        result.await.expect("the dedicated thread answered")
+    }
+}
+
+fn variants(group: &mut BenchmarkGroup<'_, WallTime>, runtime: &Runtime) {
+    let key: &'static str = black_box("bucket-name");
+
+    group.bench_function("direct", |b| {
+        let client = client();
+        b.iter_custom(|iters| {
+            let client = client.clone();
+            run_serial!(runtime, iters, client => async { client.lookup(black_box(key)) })
+        });
+    });
+
+    group.bench_function("spawn_blocking", |b| {
+        let client = Arc::new(client());
+        b.iter_custom(|iters| {
+            let client = Arc::clone(&client);
+            run_serial!(runtime, iters, client => {
+                // What a twin does, written by hand: clone the `Arc`, copy the
+                // `&str`, move both to the pool.
+                let client = Arc::clone(&client);
+                let key = black_box(key).to_owned();
+                let join = tokio::task::spawn_blocking(move || client.lookup(&key));
+                async move { join.await.unwrap() }
+            })
+        });
+    });
+
+    group.bench_function("twin_handle", |b| {
+        let handle = Handle::new(client());
+        b.iter_custom(|iters| {
+            let handle = handle.clone();
+            run_serial!(runtime, iters, handle => handle.lookup_async(black_box(key)))
+        });
+    });
+
+    group.bench_function("twin_clone", |b| {
+        let client = client();
+        b.iter_custom(|iters| {
+            let client = client.clone();
+            run_serial!(runtime, iters, client => client.lookup_async(black_box(key)))
+        });
+    });
+
+    group.bench_function("twin_exclusive", |b| {
+        let exclusive = Exclusive::new(client());
+        b.iter_custom(|iters| {
+            let exclusive = exclusive.clone();
+            run_serial!(runtime, iters, exclusive => exclusive.lookup_async(black_box(key)))
+        });
+    });
+
+    group.bench_function("twin_exclusive_contended", |b| {
+        let exclusive = Exclusive::new(client());
+        b.iter_custom(|iters| {
+            let exclusive = exclusive.clone();
+            run_contended!(runtime, iters, CONTENDERS, exclusive => {
+                exclusive.lookup_async(black_box(key))
+            })
+        });
+    });
+
+    // TODO(Dedicated): when `asyncify::Dedicated<T>` lands, add its twin here,
+    // next to `dedicated_thread` below:
+    //
+    //     group.bench_function("twin_dedicated", |b| {
+    //         let dedicated = asyncify::Dedicated::new(client());
+    //         b.iter_custom(|iters| {
+    //             let dedicated = dedicated.clone();
+    //             run_serial!(runtime, iters, dedicated => dedicated.lookup_async(black_box(key)))
+    //         });
+    //     });
+    //
+    // and `Handle::with_limit` (a per-handle limit) as `twin_handle_limited`;
+    // then add the ids to `OVERHEAD_IDS` in scripts/bench-report.py.
+
+    group.bench_function("blocking_unblock", |b| {
+        let client = Arc::new(client());
+        b.iter_custom(|iters| {
+            let client = Arc::clone(&client);
+            run_serial!(runtime, iters, client => {
+                let client = Arc::clone(&client);
+                let key = black_box(key).to_owned();
+                blocking::unblock(move || client.lookup(&key))
+            })
+        });
+    });
+
+    group.bench_function("dedicated_thread", |b| {
+        let dedicated = DedicatedThread::spawn(client());
+        b.iter_custom(|iters| {
+            let dedicated = dedicated.clone();
+            run_serial!(runtime, iters, dedicated => {
+                let key = black_box(key).to_owned();
+                dedicated.call(move |client| client.lookup(&key))
+            })
+        });
+    });
+}
+
+fn overhead(c: &mut Criterion) {
+    let multi_thread = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut group = c.benchmark_group("overhead_multi_thread");
+    variants(&mut group, &multi_thread);
+    group.finish();
+    drop(multi_thread);
+
+    let current_thread = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut group = c.benchmark_group("overhead_current_thread");
+    variants(&mut group, &current_thread);
+    group.finish();
+}
+
+/// Rounds of the paired comparison, per runtime.
+const PAIRED_ROUNDS: usize = 41;
+/// Calls per variant per round.
+const PAIRED_BATCH: u64 = 500;
+
+/// The ratio twin / hand-written closure, measured so that a busy machine
+/// does not skew it: round after round, a batch of each variant back to back
+/// (the order rotating), and the median over rounds of each round's ratio.
+/// Criterion measures each variant for seconds on end, one after another, so
+/// a load that comes and goes lands on some variants and not others.
+fn paired(runtime: &Runtime) -> Paired {
+    let key: &'static str = black_box("bucket-name");
+    let arc = Arc::new(client());
+    let handle = Handle::new(client());
+    let clone = client();
+    let exclusive = Exclusive::new(client());
+    // Per variant (spawn_blocking, Handle, Clone, Exclusive): the batch
+    // times, and the ratios to spawn_blocking's batch of the same round.
+    let mut times: [Vec<Duration>; 4] = Default::default();
+    let mut ratios: [Vec<f64>; 4] = Default::default();
+    for round in 0..=PAIRED_ROUNDS {
+        let mut batch = [Duration::ZERO; 4];
+        for i in 0..4 {
+            let variant = (round + i) % 4;
+            batch[variant] = match variant {
+                0 => {
+                    let client = Arc::clone(&arc);
+                    run_serial!(runtime, PAIRED_BATCH, client => {
+                        let client = Arc::clone(&client);
+                        let key = black_box(key).to_owned();
+                        let join = tokio::task::spawn_blocking(move || client.lookup(&key));
+                        async move { join.await.unwrap() }
+                    })
+                }
+                1 => {
+                    let handle = handle.clone();
+                    run_serial!(runtime, PAIRED_BATCH, handle => handle.lookup_async(black_box(key)))
+                }
+                2 => {
+                    let clone = clone.clone();
+                    run_serial!(runtime, PAIRED_BATCH, clone => clone.lookup_async(black_box(key)))
+                }
+                _ => {
+                    let exclusive = exclusive.clone();
+                    run_serial!(runtime, PAIRED_BATCH, exclusive => exclusive.lookup_async(black_box(key)))
+                }
+            };
+        }
+        if round == 0 {
+            continue; // warm-up
+        }
+        for variant in 0..4 {
+            times[variant].push(batch[variant]);
+            ratios[variant].push(batch[variant].as_secs_f64() / batch[0].as_secs_f64());
+        }
+    }
+    for values in &mut ratios {
+        values.sort_by(f64::total_cmp);
+    }
+    times[0].sort();
+    Paired {
+        spawn_blocking: times[0][PAIRED_ROUNDS / 2] / u32::try_from(PAIRED_BATCH).unwrap(),
+        handle: ratios[1][PAIRED_ROUNDS / 2],
+        clone: ratios[2][PAIRED_ROUNDS / 2],
+        exclusive: ratios[3][PAIRED_ROUNDS / 2],
+    }
+}
+
+/// What `paired` measured: spawn_blocking's median time per call, and the
+/// median ratio of each twin to it.
+struct Paired {
+    spawn_blocking: Duration,
+    handle: f64,
+    clone: f64,
+    exclusive: f64,
+}
+
+fn paired_report() {
+    let mut lines = Vec::new();
+    println!(
+        "\noverhead: paired comparison ({PAIRED_ROUNDS} rounds of {PAIRED_BATCH} calls per variant, \
+         median of the per-round ratios)"
+    );
+    for (name, runtime) in [
+        (
+            "multi_thread",
+            tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build(),
+        ),
+        (
+            "current_thread",
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build(),
+        ),
+    ] {
+        let paired = paired(&runtime.unwrap());
+        let line = format!(
+            "{{\"runtime\": \"{name}\", \"spawn_blocking_median_ns\": {}, \
+             \"twin_handle_ratio\": {:.4}, \"twin_clone_ratio\": {:.4}, \
+             \"twin_exclusive_ratio\": {:.4}}}",
+            paired.spawn_blocking.as_nanos(),
+            paired.handle,
+            paired.clone,
+            paired.exclusive,
+        );
+        println!("{line}");
+        lines.push(line);
+    }
+    let exe = std::env::current_exe().expect("the path of this bench binary");
+    // <target>/release/deps/overhead-<hash> -> <target>/criterion/
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || {
+            exe.ancestors()
+                .nth(3)
+                .expect("a target directory")
+                .to_owned()
+        },
+        Into::into,
+    );
+    let path = target.join("criterion").join("overhead_paired.json");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, format!("[\n{}\n]\n", lines.join(",\n"))).unwrap();
+    println!("written to {}", path.display());
+}
+
+fn main() {
+    let mut criterion = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .configure_from_args();
+    overhead(&mut criterion);
+    criterion.final_summary();
+    let quick = std::env::args().any(|arg| arg == "--list" || arg == "--test");
+    if !quick && std::env::var_os("ASYNCIFY_OVERHEAD_PAIRED").is_none_or(|value| value != "0") {
+        paired_report();
+    }
+}

@@ -1,0 +1,196 @@
+//! Scale: 1,000 and 10,000 concurrent twin calls that each block for 10 ms,
+//! with Tokio's default blocking pool (512 threads) and with
+//! `max_blocking_threads(64)`.
+//!
+//! ```text
+//! cargo bench -p tests --bench scale
+//! ```
+//!
+//! Two parts, both run by the command above:
+//!
+//! 1. **Wall time** (criterion, group `scale_10ms`): one burst of `N` calls,
+//!    spawned at once and all awaited, on a runtime whose pool threads are
+//!    already started (warm). The ideal is `ceil(N / threads) x 10 ms`.
+//! 2. **Peak memory** (after criterion): for each configuration this binary
+//!    runs itself again with `ASYNCIFY_SCALE_ONE=N:threads`, in a fresh
+//!    process that does one cold burst (the pool threads start during it)
+//!    and prints one JSON line: its wall time and `VmHWM` (peak resident
+//!    set size, a process-wide high-water mark, hence one process per
+//!    configuration) from `/proc/self/status`, before and after the burst.
+//!    The lines are also written to `target/criterion/scale_memory.json`.
+//!    `ASYNCIFY_SCALE_MEMORY=0` skips this part.
+
+use std::env;
+use std::process::Command;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use asyncify::{Handle, asyncify};
+use criterion::{Criterion, SamplingMode};
+use tokio::runtime::Runtime;
+
+/// How long each call blocks.
+const LATENCY: Duration = Duration::from_millis(10);
+/// Tokio's default `max_blocking_threads`.
+const TOKIO_DEFAULT_BLOCKING_THREADS: usize = 512;
+/// (calls, `max_blocking_threads`; `None` is Tokio's default).
+const CONFIGS: [(usize, Option<usize>); 4] = [
+    (1_000, None),
+    (1_000, Some(64)),
+    (10_000, None),
+    (10_000, Some(64)),
+];
+/// Set in the child processes that measure one configuration's memory.
+const ONE_RUN_ENV: &str = "ASYNCIFY_SCALE_ONE";
+
+/// A client whose every call blocks for `LATENCY`.
+pub struct Sleeper;
+
+#[asyncify]
+impl Sleeper {
+    /// Blocks for `LATENCY`.
+    pub fn nap(&self, i: usize) -> usize {
+        thread::sleep(LATENCY);
+        i
+    }
+}
+
+fn runtime(max_blocking_threads: Option<usize>) -> Runtime {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    if let Some(threads) = max_blocking_threads {
+        builder.max_blocking_threads(threads);
+    }
+    builder.enable_all().build().unwrap()
+}
+
+/// `calls` twin calls at once, all awaited; returns the wall time.
+fn burst(runtime: &Runtime, sleeper: &Handle<Sleeper>, calls: usize) -> Duration {
+    runtime.block_on(async {
+        let start = Instant::now();
+        let mut set = tokio::task::JoinSet::new();
+        for i in 0..calls {
+            set.spawn(sleeper.nap_async(i));
+        }
+        let mut sum = 0;
+        while let Some(result) = set.join_next().await {
+            sum += result.unwrap();
+        }
+        assert_eq!(sum, calls * (calls - 1) / 2);
+        start.elapsed()
+    })
+}
+
+fn threads(max_blocking_threads: Option<usize>) -> usize {
+    max_blocking_threads.unwrap_or(TOKIO_DEFAULT_BLOCKING_THREADS)
+}
+
+fn ideal(calls: usize, threads: usize) -> Duration {
+    LATENCY * u32::try_from(calls.div_ceil(threads)).unwrap()
+}
+
+fn label(calls: usize, max_blocking_threads: Option<usize>) -> String {
+    match max_blocking_threads {
+        None => format!("{calls}_calls_default_pool"),
+        Some(threads) => format!("{calls}_calls_max_{threads}_threads"),
+    }
+}
+
+fn scale(c: &mut Criterion) {
+    let mut group = c.benchmark_group("scale_10ms");
+    group.sample_size(10).sampling_mode(SamplingMode::Flat);
+    for (calls, max_blocking_threads) in CONFIGS {
+        let runtime = runtime(max_blocking_threads);
+        let sleeper = Handle::new(Sleeper);
+        let ideal = ideal(calls, threads(max_blocking_threads));
+        // One burst per sample, whatever the burst takes.
+        group
+            .warm_up_time(ideal)
+            .measurement_time(ideal * 10 + Duration::from_millis(500));
+        group.bench_function(label(calls, max_blocking_threads), |b| {
+            b.iter_custom(|iters| (0..iters).map(|_| burst(&runtime, &sleeper, calls)).sum());
+        });
+    }
+    group.finish();
+}
+
+/// `VmHWM` (peak resident set size) of this process, in KiB.
+fn vm_hwm_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("a VmHWM line in /proc/self/status")
+}
+
+/// The child process: one cold burst of one configuration, as a JSON line.
+fn one_run(spec: &str) {
+    let (calls, threads) = spec
+        .split_once(':')
+        .and_then(|(calls, threads)| Some((calls.parse().ok()?, threads.parse().ok()?)))
+        .unwrap_or_else(|| panic!("{ONE_RUN_ENV}={spec}: expected CALLS:MAX_BLOCKING_THREADS"));
+    let max_blocking_threads = (threads != TOKIO_DEFAULT_BLOCKING_THREADS).then_some(threads);
+    let runtime = runtime(max_blocking_threads);
+    let sleeper = Handle::new(Sleeper);
+    let before = vm_hwm_kib();
+    let wall = burst(&runtime, &sleeper, calls);
+    let after = vm_hwm_kib();
+    println!(
+        "{{\"id\": \"{}\", \"calls\": {calls}, \"max_blocking_threads\": {threads}, \
+         \"cold_wall_ms\": {:.1}, \"ideal_ms\": {}, \"vm_hwm_kib_before\": {before}, \
+         \"vm_hwm_kib_after\": {after}}}",
+        label(calls, max_blocking_threads),
+        wall.as_secs_f64() * 1e3,
+        ideal(calls, threads).as_millis(),
+    );
+}
+
+/// Runs `one_run` for every configuration, each in its own process.
+fn memory_report() {
+    let exe = env::current_exe().expect("the path of this bench binary");
+    let mut lines = Vec::new();
+    println!("\nscale: cold burst and peak memory, one process per configuration");
+    for (calls, max_blocking_threads) in CONFIGS {
+        let spec = format!("{calls}:{}", threads(max_blocking_threads));
+        let output = Command::new(&exe)
+            .env(ONE_RUN_ENV, &spec)
+            .output()
+            .expect("run this bench binary again");
+        assert!(
+            output.status.success(),
+            "{ONE_RUN_ENV}={spec} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let line = String::from_utf8(output.stdout).unwrap().trim().to_owned();
+        println!("{line}");
+        lines.push(line);
+    }
+    // <target>/release/deps/scale-<hash> -> <target>/criterion/
+    let target = env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || {
+            exe.ancestors()
+                .nth(3)
+                .expect("a target directory")
+                .to_owned()
+        },
+        Into::into,
+    );
+    let path = target.join("criterion").join("scale_memory.json");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, format!("[\n{}\n]\n", lines.join(",\n"))).unwrap();
+    println!("written to {}", path.display());
+}
+
+fn main() {
+    if let Ok(spec) = env::var(ONE_RUN_ENV) {
+        one_run(&spec);
+        return;
+    }
+    let mut criterion = Criterion::default().configure_from_args();
+    scale(&mut criterion);
+    criterion.final_summary();
+    let listing = env::args().any(|arg| arg == "--list");
+    if !listing && env::var_os("ASYNCIFY_SCALE_MEMORY").is_none_or(|value| value != "0") {
+        memory_report();
+    }
+}
