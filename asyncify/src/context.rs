@@ -73,7 +73,8 @@ pub(crate) fn release<T: Send + 'static>(value: T) {
             let value = Unreleased(Some(value));
             // The join handle is not needed: the drop runs to completion even
             // when the runtime shuts down (shutdown waits for running
-            // blocking tasks and drops queued ones on a pool thread).
+            // blocking tasks, and a closure it drops unrun hands the value to
+            // a thread of its own, see `Unreleased`).
             drop(runtime.spawn_blocking(move || {
                 let _on_pool = OnPool::enter();
                 let mut value = value;

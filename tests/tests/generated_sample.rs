@@ -12,259 +12,278 @@ mod generated {
 use asyncify::asyncify;
 
 pub struct Client2;
-#[asyncify(suffix = "_nb")]
+#[asyncify(trait_name = Ext2)]
 impl Client2 {
-    #[doc = "Documented."]
+    #[allow(clippy::all)]
+    pub fn write<U>(&mut self) where U: Into<u64> + Send + 'static { #![doc = "Inner docs."] #![cfg(all())] todo!() }
+    #[must_use]
+    pub fn r#match(self: &Self) -> Option<String>  { todo!() }
+}
+
+pub struct Client12;
+#[asyncify(trait_name = Ext12)]
+impl Client12 {
+    /// Documented.
+    #[must_use]
+    fn read<'a>() -> std::rc::Rc<String>  { todo!() }
+    /// Documented.
+    pub fn delete_all(&mut self, a0: std::collections::HashMap<String, Vec<u8>>) -> Option<String>  { #![doc = "Inner docs."] #![cfg(all())] todo!() }
+}
+
+pub struct Client13;
+#[asyncify]
+impl Client13 {
     #[cfg(all())]
-    #[asyncify(rename = "renamed_0")]
-    pub fn flush<U: Clone + Send + 'static>() -> Option<String>  { todo!() }
-    #[inline]
-    fn open<const N: usize>(&mut self, a0: Box<dyn Fn(&str) -> usize + Send>) -> &'static str  { todo!() }
+    pub fn write<U>(self: &Self) -> Option<String> where U: Into<u64> + Send + 'static { todo!() }
+    #[asyncify(rename = "renamed_1")]
+    pub fn query() -> Result<Vec<u8>, String>  { todo!() }
 }
 
-pub struct Client6;
-#[asyncify(suffix = "_nb")]
-impl Client6 {
-    pub(crate) fn write<U: Clone + Send + 'static>(&mut self, a0: Option<U>, a1: U, a2: Option<U>) -> Vec<Self>  { todo!() }
-    #[doc = "Documented."]
-    pub fn get<const N: usize>(self: &mut Self)  { todo!() }
-}
-
-pub struct Client16<T>(T);
-#[asyncify(trait_name = Ext16)]
-impl<T: Clone + Send + Sync + 'static> Client16<T> where T: Default {
+pub struct Client21<T>(T);
+#[asyncify(trait_name = Ext21)]
+impl<T: Clone + Send + Sync + 'static> Client21<T> where T: Default {
     /// Documented.
     pub fn open(self: &Self, a0: (u8, String)) -> Vec<Self>  { todo!() }
 }
 
-pub struct Client17;
-#[asyncify(trait_name = Ext17)]
-impl Client17 {
+pub struct Client22;
+#[asyncify(trait_name = Ext22)]
+impl Client22 {
     pub fn delete_all<U: Clone + Send + 'static>(self: &mut Self, _: Option<U>, a1: std::collections::HashMap<String, Vec<u8>>, mut a2: U) -> Vec<Self>  { todo!() }
-    pub fn open<U: ?Sized + ToOwned>(self: &Self, mut a0: u32) -> &'static str where U::Owned: Send + 'static { todo!() }
+    pub fn store<U>(self: &mut Self, a0: Vec<&'static str>) -> Vec<Self> where U: Into<u64> + Send + 'static { todo!() }
     #[deprecated = "use another"]
     #[cfg(any())]
     #[asyncify(skip)]
     pub fn ping<U: Clone + Send + 'static>(&mut self, a0: impl Fn(&str) -> bool, a1: Option<U>, mut a2: U)  { todo!() }
 }
 
-pub struct Client20<T>(T);
-#[asyncify]
-impl<T: Clone + Send + Sync + 'static> Client20<T> where T: Default {
-    pub fn flush<U>(a0: T, a1: &T, _: Option<Box<Self>>) -> Result<Vec<u8>, String> where U: Into<u64> + Send + 'static { todo!() }
+pub struct Client23;
+#[asyncify(trait_name = Ext23)]
+impl Client23 {
+    pub fn scan<U>(self: &Self, a0: Box<dyn Fn(&str) -> usize + Send>) -> Box<dyn std::error::Error + Send + Sync> where U: Into<u64> + Send + 'static { todo!() }
+    pub fn read<const N: usize>(self: &mut Self, a0: [u8; N]) -> Result<Vec<u8>, String>  { todo!() }
 }
 
-pub struct Client29;
+pub struct Client28;
 #[asyncify]
-impl Client29 {
-    #[doc = "Documented."]
-    pub fn ping<U>() -> u32 where U: Into<u64> + Send + 'static { todo!() }
-}
-
-pub struct Client31;
-#[asyncify(suffix = "_later", trait_name = "LaterExt31")]
-impl Client31 {
-    pub fn scan<U: Clone + Send + 'static>(self: &mut Self) -> Box<dyn std::error::Error + Send + Sync>  { todo!() }
-    pub fn open<U>(&mut self, a0: U, a1: U) -> u32 where U: Into<u64> + Send + 'static { todo!() }
-}
-
-pub struct Client39<T>(T);
-#[asyncify]
-impl<T: Clone + Send + Sync + 'static> Client39<T> where T: Default {
-    #[cfg(any())]
-    pub fn write<U: Clone + Send + 'static>(&self, a0: Option<&str>, a1: Vec<T>) -> Result<Vec<u8>, String>  { todo!() }
-    #[asyncify(rename = "renamed_1")]
-    pub fn put<U: ?Sized + ToOwned>(self: &Self, a0: &U, a1: &'static str, _: Option<Box<Self>>) -> Self where U::Owned: Send + 'static { todo!() }
-    #[cfg(any())]
+impl Client28 {
     #[asyncify(skip)]
-    pub fn load<U: ?Sized + ToOwned>(self, a0: Option<&T>, a1: &U, a2: &U) -> Vec<Self> where U::Owned: Send + 'static { todo!() }
-    #[doc = "Documented."]
-    pub fn get<U: Clone + Send + 'static>(self: &Self, a0: &[u8], a1: Option<&'static str>, a2: Option<&T>) -> String  { todo!() }
+    pub fn put<const N: usize>(self: &mut Self) -> Option<String>  { todo!() }
+    /// Documented.
+    fn list<U: Clone + Send + 'static>(&mut self) -> std::rc::Rc<String>  { todo!() }
+    #[must_use]
+    pub fn fetch() -> Option<String>  { todo!() }
 }
 
-pub struct Client58;
-#[asyncify(trait_name = Ext58)]
-impl Client58 {
-    pub(crate) const fn send(self: &mut Self, mut a0: impl Into<String>) -> Result<Vec<u8>, String>  { todo!() }
-}
-
-pub struct Client67;
-#[asyncify(trait_name = Ext67)]
-impl Client67 {
+pub struct Client30;
+#[asyncify]
+impl Client30 {
+    pub fn send(&mut self, a0: impl Fn(&str) -> bool, a1: (u8, String), mut a2: Option<Box<Self>>) -> Self  { todo!() }
     #[cfg(any())]
-    pub fn get<U>(&mut self, mut a0: Box<dyn Fn(&str) -> usize + Send>, a1: U, a2: Option<Box<Self>>) -> Self where U: Into<u64> + Send + 'static { todo!() }
+    pub fn list<U>(&self, a0: U) -> u32 where U: Into<u64> + Send + 'static { todo!() }
+    pub fn put(&mut self) -> Result<Vec<u8>, String>  { todo!() }
 }
 
-pub struct Client75;
-#[asyncify(suffix = "_later", trait_name = "LaterExt75")]
-impl Client75 {
-    pub const fn delete_all(self: &Self) -> Box<dyn std::error::Error + Send + Sync>  { todo!() }
+pub struct Client47;
+#[asyncify]
+impl Client47 {
+    pub fn scan<U>(&self, a0: (U, u8)) -> u32 where U: Into<u64> + Send + 'static { todo!() }
+}
+
+pub struct Client49;
+#[asyncify(suffix = "_later", trait_name = "LaterExt49")]
+impl Client49 {
+    #[doc = "Documented."]
+    #[deprecated = "use another"]
+    fn read(&self, a0: fn(&str) -> usize) -> Option<String>  { todo!() }
+    #[allow(clippy::all)]
+    pub fn read_later<U: Send>() -> &'static str  { todo!() }
+    /// Documented.
+    pub fn close(&mut self, a0: Option<&'static str>) -> Box<dyn std::error::Error + Send + Sync>  { todo!() }
+}
+
+pub struct Client50;
+#[asyncify]
+impl Client50 {
+    #[must_use]
+    pub fn put<U>(a0: impl Fn(&str) -> bool, a1: U, a2: U) -> Box<dyn std::error::Error + Send + Sync> where U: Into<u64> + Send + 'static { todo!() }
+}
+
+pub struct Client52<T>(T);
+#[asyncify]
+impl<T: Clone + Send + Sync + 'static> Client52<T> where T: Default {
+    #[doc = "Documented."]
+    pub fn delete_all(&mut self)  { todo!() }
+}
+
+pub struct Client59;
+#[asyncify]
+impl Client59 {
+    /// Documented.
+    pub fn load<U: Send>(&mut self, a0: Vec<u64>, mut a1: Option<&str>) -> Vec<Self>  { todo!() }
+    #[deprecated = "use another"]
+    #[doc = "Documented."]
+    pub fn ping<const N: usize>() -> String  { todo!() }
+    #[allow(clippy::all)]
+    #[cfg(any())]
+    pub fn write<const N: usize>(self: &Self, a0: Option<&'static str>, a1: [u8; N]) -> Result<Vec<u8>, String>  { todo!() }
+    #[deprecated = "use another"]
+    pub(crate) fn get(self: &mut Self) -> Self  { todo!() }
+}
+
+pub struct Client66<T>(T);
+#[asyncify(trait_name = Ext66)]
+impl<T: Clone + Send + Sync + 'static> Client66<T> where T: Default {
+    #[doc = "Documented."]
+    pub fn send<U: Clone + Send + 'static>(a0: u32) -> Self  { todo!() }
+    pub fn get(&mut self) -> Self  { todo!() }
+    #[cfg(all())]
+    #[inline]
+    pub fn write<U: ?Sized + ToOwned>(self: &mut Self, a0: [u8; 4], a1: &U, _: &U) -> &'static str where U::Owned: Send + 'static { todo!() }
+}
+
+pub struct Client69<T>(T);
+#[asyncify]
+impl<T: Clone + Send + Sync + 'static> Client69<T> where T: Default {
+    #[inline]
+    pub fn close<U: Clone + Send + 'static>(self: &Self) -> Option<String>  { todo!() }
+    pub fn delete_all<U: ?Sized + ToOwned>() -> Option<String> where U::Owned: Send + 'static { todo!() }
 }
 
 pub struct Client76;
-#[asyncify(trait_name = Ext76)]
+#[asyncify]
 impl Client76 {
-    #[doc = "Documented."]
-    pub fn delete_all<'a>(self: &Self, a0: impl AsRef<str>, a1: &'a str, a2: Option<&[u8]>)  { todo!() }
-}
-
-pub struct Client80;
-#[asyncify]
-impl Client80 {
-    pub(crate) fn read<const N: usize>(&self, a0: [u8; N], a1: fn(&str) -> usize, a2: [u8; N]) -> u32  { todo!() }
-}
-
-pub struct Client93;
-#[asyncify(suffix = "_later", trait_name = "LaterExt93")]
-impl Client93 {
-    #[allow(clippy::all)]
-    #[doc = "Documented."]
-    pub fn read<'a>(self: &Self, mut a0: &'a str) -> String  { todo!() }
-}
-
-pub struct Client118;
-#[asyncify]
-impl Client118 {
-    pub fn r#match<U: Clone + Send + 'static>(&self) -> Self  { todo!() }
-}
-
-pub struct Client119;
-#[asyncify(trait_name = Ext119)]
-impl Client119 {
-    #[doc = "Documented."]
-    fn write(a0: impl Into<String>) -> String  { todo!() }
-    #[cfg(all())]
-    pub fn put<const N: usize>(self: &mut Self, a0: &str) -> String  { todo!() }
-}
-
-pub struct Client126;
-#[asyncify(suffix = "_later", trait_name = "LaterExt126")]
-impl Client126 {
-    #[cfg(all())]
-    #[asyncify(skip)]
-    pub fn fetch<U: ?Sized + ToOwned>(self: &Self) -> u32 where U::Owned: Send + 'static { todo!() }
-    #[allow(clippy::all)]
-    pub fn fetch_later<'a>() -> Result<Vec<u8>, String>  { todo!() }
-}
-
-pub struct Client127;
-#[asyncify(trait_name = Ext127)]
-impl Client127 {
-    #[cfg(all())]
+    #[must_use]
     /// Documented.
-    pub fn send<U: ?Sized + ToOwned>(&self) -> &'static str where U::Owned: Send + 'static { todo!() }
+    pub fn put<U>(self: &Self, a0: &'static str, a1: (U, u8)) -> Option<String> where U: Into<u64> + Send + 'static { todo!() }
 }
 
-pub struct Client143;
-#[asyncify(trait_name = Ext143)]
-impl Client143 {
-    pub(crate) fn delete_all<U: Send>(&mut self, a0: String) -> Box<dyn std::error::Error + Send + Sync>  { todo!() }
-    #[deprecated = "use another"]
-    pub fn put<'a>(&mut self, _: &'static str) -> Self  { todo!() }
-}
-
-pub struct Client155;
+pub struct Client77;
 #[asyncify(suffix = "_nb")]
-impl Client155 {
+impl Client77 {
+    pub fn ping(self: &Self) -> Box<dyn std::error::Error + Send + Sync>  { todo!() }
+    pub const LIMIT: u32 = 1;
+}
+
+pub struct Client78;
+#[asyncify(trait_name = Ext78)]
+impl Client78 {
+    #![cfg(all())]
+    #[cfg(any())]
+    pub fn store<'a>(self: &Self, a0: impl AsRef<str>, a1: &'a str, a2: Option<&[u8]>)  { todo!() }
+}
+
+pub struct Client90;
+#[asyncify(suffix = "_nb")]
+impl Client90 {
+    #[must_use]
+    pub fn r#match<U: Clone + Send + 'static>(self: &mut Self, mut a0: Vec<U>, a1: Vec<U>, _: Option<U>) -> Self  { todo!() }
+}
+
+pub struct Client91;
+#[asyncify]
+impl Client91 {
+    #![cfg(all())]
+    pub fn list<U: Clone + Send + 'static>(&self) -> Vec<Self>  { todo!() }
+    #[doc = "Documented."]
+    pub fn read(&mut self) -> u32  { todo!() }
+    pub fn ping<U: Send>(&self)  { todo!() }
+    #[inline]
+    fn r#match<U>(a0: U) -> std::rc::Rc<String> where U: Into<u64> + Send + 'static { todo!() }
+}
+
+pub struct Client111;
+#[asyncify(trait_name = Ext111)]
+impl Client111 {
+    pub fn query(self: &mut Self) -> Self  { todo!() }
+    #[cfg(any())]
+    #[doc = "Documented."]
+    pub fn flush<'a>(self: &mut Self, a0: Option<u8>) -> Box<dyn std::error::Error + Send + Sync>  { todo!() }
+    #[doc = "Documented."]
+    #[asyncify(rename = "renamed_2")]
+    pub fn scan<U>(&mut self, a0: (U, u8)) -> Box<dyn std::error::Error + Send + Sync> where U: Into<u64> + Send + 'static { todo!() }
+    #[doc = "Documented."]
+    #[deprecated = "use another"]
+    pub fn list<const N: usize>(&self, a0: Option<&[u8]>) -> &'static str  { todo!() }
+}
+
+pub struct Client121<T>(T);
+#[asyncify]
+impl<T: Clone + Send + Sync + 'static> Client121<T> where T: Default {
+    #[inline]
+    #[allow(clippy::all)]
     #[asyncify(rename = "renamed_0")]
-    pub fn close<U: Send>(self: &mut Self, a0: &std::path::Path)  { todo!() }
-    #[cfg(any())]
-    pub fn list<const N: usize>(self: &Self, a0: [u8; N]) -> Box<dyn std::error::Error + Send + Sync>  { todo!() }
+    pub fn r#match(self: &mut Self, a0: Option<&str>, a1: &std::path::Path) -> String  { todo!() }
 }
 
-pub struct Client156;
+pub struct Client125<T>(T);
 #[asyncify(suffix = "_nb")]
-impl Client156 {
-    fn put<'a>(self: &mut Self) -> Result<Vec<u8>, String>  { todo!() }
-    #[cfg(all())]
-    #[deprecated = "use another"]
-    fn load<U>(self: &Self, a0: (U, u8)) -> Self where U: Into<u64> + Send + 'static { todo!() }
-    #[cfg(any())]
-    /// Documented.
-    pub fn flush<U: ?Sized + ToOwned>(&mut self, a0: &U) where U::Owned: Send + 'static { todo!() }
+impl<T: Clone + Send + Sync + 'static> Client125<T> where T: Default {
+    #[doc = "Documented."]
+    #[asyncify(skip)]
+    pub fn close<U: Send>(&self)  { todo!() }
+    #[inline]
+    pub fn put<U: ?Sized + ToOwned>(self: &mut Self) -> Vec<Self> where U::Owned: Send + 'static { #![doc = "Inner docs."] #![cfg(all())] todo!() }
 }
 
-pub struct Client158;
-#[asyncify(suffix = "_later", trait_name = "LaterExt158")]
-impl Client158 {
+pub struct Client135;
+#[asyncify(suffix = "_nb")]
+impl Client135 {
+    #[inline]
     /// Documented.
-    #[cfg(any())]
-    pub fn list(self: &Self, a0: Vec<&'static str>, _: Vec<u64>, mut a2: Option<Box<Self>>) -> Self  { todo!() }
+    pub(crate) fn send(self: &mut Self) -> Self  { todo!() }
+}
+
+pub struct Client136;
+#[asyncify]
+impl Client136 {
+    #![cfg(all())]
+    #[inline]
+    #[cfg(all())]
+    fn store<U>(self: &mut Self, a0: U) -> std::rc::Rc<String> where U: Into<u64> + Send + 'static { todo!() }
+    #[deprecated = "use another"]
+    /// Documented.
+    pub fn get<U: Clone + Send + 'static>(&self) -> Option<String>  { todo!() }
+}
+
+pub struct Client150;
+#[asyncify]
+impl Client150 {
+    #[cfg(all())]
+    pub fn close<U: Clone + Send + 'static>() -> &'static str  { #![doc = "Inner docs."] #![cfg(all())] todo!() }
 }
 
 pub struct Client168;
 #[asyncify]
 impl Client168 {
-    pub fn flush<'a>(a0: &'a str, a1: impl Fn(&str) -> bool, a2: &'a str) -> Result<Vec<u8>, String>  { todo!() }
-    /// Documented.
-    #[deprecated = "use another"]
-    pub async fn delete_all<const N: usize>(&mut self, mut a0: &std::path::Path, _: [u8; N], a2: [u8; N]) -> Option<String>  { todo!() }
+    pub(crate) fn fetch<const N: usize>(&mut self, a0: [u8; N], _: [u8; N]) -> Option<String>  { todo!() }
 }
 
-pub struct Client171;
+pub struct Client180;
 #[asyncify]
-impl Client171 {
-    #[asyncify(skip)]
-    pub const fn ping<const N: usize>(&mut self, mut a0: impl Fn(&str) -> bool, a1: [u8; N], a2: Option<&mut String>) -> Option<String>  { todo!() }
-    pub(crate) fn send<U: ?Sized + ToOwned>(&self) -> Vec<Self> where U::Owned: Send + 'static { todo!() }
-    async fn put<U: ?Sized + ToOwned>(self: &mut Self, mut a0: Option<&'static str>) -> Result<Vec<u8>, String> where U::Owned: Send + 'static { todo!() }
-}
-
-pub struct Client178<T>(T);
-#[asyncify(suffix = "_later", trait_name = "LaterExt178")]
-impl<T: Clone + Send + Sync + 'static> Client178<T> where T: Default {
-    #[allow(clippy::all)]
-    #[doc = "Documented."]
-    fn read<U>(self: &mut Self, a0: (U, u8)) -> std::rc::Rc<String> where U: Into<u64> + Send + 'static { todo!() }
-    #[deprecated = "use another"]
-    #[cfg(all())]
-    pub fn flush<'a>(a0: &'a [u8], a1: &'a [u8], a2: &'a [u8]) -> Result<Vec<u8>, String>  { todo!() }
-    #[cfg(any())]
-    /// Documented.
-    pub(crate) fn list<U: Send>(self: &mut Self) -> Self  { todo!() }
-}
-
-pub struct Client185;
-#[asyncify]
-impl Client185 {
-    #[asyncify(rename = "renamed_0")]
-    pub(crate) fn load<U: Clone + Send + 'static>(&self, a0: U, _: U, a2: std::collections::HashMap<String, Vec<u8>>) -> Result<Vec<u8>, String>  { todo!() }
-}
-
-pub struct Client202;
-#[asyncify]
-impl (Client202) {
+impl Client180 {
     #[inline]
-    #[cfg(all())]
-    pub fn fetch<U>(self: &mut Self, _: U) -> Vec<Self> where U: Into<u64> + Send + 'static { todo!() }
-    fn open<U: Send>(self: &mut Self, mut a0: Self, _: U, a2: U) -> u32  { todo!() }
+    #[asyncify(rename = "renamed_0")]
+    pub fn fetch<U: Clone + Send + 'static>(self: &mut Self) -> Self  { todo!() }
 }
 
-pub struct Client204;
-#[asyncify(suffix = "_later", trait_name = "LaterExt204")]
-impl Client204 {
-    #[doc = "Documented."]
-    pub fn put(&mut self) -> Option<String>  { todo!() }
-    #[deprecated = "use another"]
-    /// Documented.
-    fn get<'a>(self: &Self, a0: &impl std::fmt::Display) -> Option<String>  { todo!() }
+pub struct Client183;
+#[asyncify(trait_name = Ext183)]
+impl Client183 {
+    pub(crate) fn put<U>(self: &mut Self, a0: (U, u8)) where U: Into<u64> + Send + 'static { todo!() }
+    pub fn send<const N: usize>(&mut self, mut a0: [u8; N], mut a1: impl Fn(&str) -> bool) -> &'static str  { #![doc = "Inner docs."] #![cfg(all())] todo!() }
+    #[asyncify(skip)]
+    pub fn read<U: Send>(mut self, a0: [u8; 4], a1: std::collections::HashMap<String, Vec<u8>>) -> Result<Vec<u8>, String>  { #![doc = "Inner docs."] #![cfg(all())] todo!() }
+    #[cfg(any())]
+    #[must_use]
+    pub async fn write(self: &mut Self, a0: impl Into<String>, _: &[String], a2: &impl std::fmt::Display) -> std::rc::Rc<String>  { todo!() }
 }
 
 pub struct Client207<T>(T);
 #[asyncify(suffix = "_later", trait_name = "LaterExt207")]
 impl<T: Clone + Send + Sync + 'static> Client207<T> where T: Default {
     #[doc = "Documented."]
-    #[inline]
-    #[asyncify(skip)]
-    pub fn fetch<U>(mut self, a0: &mut T) -> String where U: Into<u64> + Send + 'static { todo!() }
-    pub fn open<U>(&mut self, a0: (U, u8)) -> Option<String> where U: Into<u64> + Send + 'static { todo!() }
-}
-
-pub struct Client208;
-#[asyncify]
-impl Client208 {
-    #[doc = "Documented."]
-    #[cfg(all())]
-    pub fn list<U: Clone + Send + 'static>(&mut self)  { todo!() }
+    #[deprecated = "use another"]
+    pub fn write<U: Clone + Send + 'static>(&self, a0: Option<U>) -> &'static str  { todo!() }
 }
 }
