@@ -70,15 +70,43 @@ pub(crate) fn release<T: Send + 'static>(value: T) {
     }
     match tokio::runtime::Handle::try_current() {
         Ok(runtime) => {
+            let value = Unreleased(Some(value));
             // The join handle is not needed: the drop runs to completion even
             // when the runtime shuts down (shutdown waits for running
-            // blocking tasks and drops queued ones on a pool thread).
+            // blocking tasks, and a closure it drops unrun hands the value to
+            // a thread of its own, see `Unreleased`).
             drop(runtime.spawn_blocking(move || {
                 let _on_pool = OnPool::enter();
-                drop(value);
+                let mut value = value;
+                drop(value.0.take());
             }));
         }
         Err(_) => drop(value),
+    }
+}
+
+/// A value on its way to the blocking pool. Once the pool has begun to shut
+/// down, `spawn_blocking` drops its closure without running it, right where
+/// it is called: when a multi-thread runtime shuts down, its workers drop the
+/// tasks that hold the last handles, so this happens on a worker. The value is
+/// then dropped on a thread of its own, which the worker waits for (it runs
+/// no more tasks), so that dropping the runtime still returns only after the
+/// client is gone.
+struct Unreleased<T: Send + 'static>(Option<T>);
+
+impl<T: Send + 'static> Drop for Unreleased<T> {
+    fn drop(&mut self) {
+        if let Some(value) = self.0.take() {
+            // If no thread can be started, `spawn` drops the closure, and the
+            // value, here after all. A panic in the value's destructor has
+            // been reported on its thread already.
+            if let Ok(thread) = std::thread::Builder::new()
+                .name("asyncify-release".to_owned())
+                .spawn(move || drop(value))
+            {
+                let _ = thread.join();
+            }
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 //! It also shadows the names generated code could trip on, as async-trait and
 //! serde do: the expansion must use fully qualified paths.
 
+#![forbid(unsafe_code)]
 #![deny(
     warnings,
     missing_docs,

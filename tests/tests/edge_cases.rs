@@ -115,3 +115,24 @@ async fn generic_impls_with_where_clauses() {
     assert_eq!(pair.set_a_async(3).await, 1);
     assert_eq!(pair.set_a_async(4).await, 3);
 }
+
+/// Inner attributes: on the impl block and at the top of a method's body.
+pub struct Inner;
+
+#[asyncify]
+impl Inner {
+    #![cfg(not(any()))]
+
+    pub fn doubled(&self, value: u32) -> u32 {
+        //! Doubles `value`.
+        #![allow(clippy::arithmetic_side_effects)]
+        value * 2
+    }
+}
+
+#[tokio::test]
+async fn inner_attributes_are_carried_to_the_twins() {
+    // Found by tests/macro_fuzz.rs: the inner `#![cfg]` used to be carried
+    // as it was, in front of the generated trait, where it does not compile.
+    assert_eq!(Handle::new(Inner).doubled_async(21).await, 42);
+}

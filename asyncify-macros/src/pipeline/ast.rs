@@ -150,7 +150,14 @@ impl<'a> Input<'a> {
         options: &ImplOptions,
         method_options: Vec<MethodOptions>,
     ) -> Self {
-        let self_ty = types::peel(&item.self_ty).clone();
+        let mut self_ty = types::peel(&item.self_ty).clone();
+        if let Type::TraitObject(object) = &mut self_ty {
+            // `impl Client + { .. }` parses (rustc rejects it later, as a
+            // trait object without `dyn`), but its trailing `+` cannot be
+            // printed inside the generated `Offload<..>`: found by
+            // tests/tests/macro_fuzz.rs.
+            object.bounds.pop_punct();
+        }
         let type_name = last_segment(&self_ty);
         let trait_name = options.trait_name.clone().or_else(|| {
             type_name

@@ -574,16 +574,24 @@ fn type_link(input: &Input) -> String {
     }
 }
 
-/// The attributes of `attrs` named in `names`, as they are.
-fn carried<'a>(attrs: &'a [Attribute], names: &[&str]) -> Vec<&'a Attribute> {
+/// The attributes of `attrs` named in `names`, to put on a generated item.
+fn carried(attrs: &[Attribute], names: &[&str]) -> Vec<Attribute> {
     attrs
         .iter()
         .filter(|attr| names.iter().any(|name| attr.path().is_ident(name)))
+        .map(|attr| {
+            // An inner attribute (`#![cfg(..)]` at the top of the impl block,
+            // `//!` at the top of a method's body) is carried as an outer
+            // one: it cannot stand in front of the generated item.
+            let mut attr = attr.clone();
+            attr.style = syn::AttrStyle::Outer;
+            attr
+        })
         .collect()
 }
 
 /// The impl's own `#[cfg]`s, which every generated item shares.
-fn impl_cfgs<'a>(input: &'a Input) -> Vec<&'a Attribute> {
+fn impl_cfgs(input: &Input) -> Vec<Attribute> {
     carried(input.attrs, &["cfg"])
 }
 

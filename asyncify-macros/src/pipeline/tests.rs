@@ -188,6 +188,65 @@ fn the_trait_is_as_visible_as_the_widest_method() {
 }
 
 #[test]
+fn a_trait_object_self_type_with_a_trailing_plus_still_expands_to_items() {
+    // Found by tests/tests/macro_fuzz.rs: `Client +` parses as a type, but
+    // printed inside `Offload<..>` it did not parse back.
+    // (`expanded` parses the expansion back.)
+    let (file, text) = expanded(
+        quote!(trait_name = ClientExt),
+        quote! {
+            impl Client + {
+                pub fn get(&self) -> u8 { 1 }
+            }
+        },
+    );
+    assert_eq!(compile_errors(&text), 0, "{text}");
+    assert!(trait_named(&file, "ClientExt").is_some(), "{text}");
+}
+
+#[test]
+fn inner_attributes_carry_over_as_outer_ones() {
+    // Found by tests/tests/macro_fuzz.rs: an inner `#![cfg]` was carried as
+    // it was, and an inner attribute cannot stand in front of an item.
+    let (file, text) = expanded(
+        quote!(),
+        quote! {
+            impl C {
+                #![cfg(feature = "x")]
+                pub fn get(&self) -> u8 {
+                    //! Reads.
+                    #![cfg(unix)]
+                    1
+                }
+            }
+        },
+    );
+    assert_eq!(compile_errors(&text), 0, "{text}");
+    // The impl keeps its inner attributes; the trait and its impl get outer ones.
+    assert_eq!(
+        text.matches("# ! [cfg (feature = \"x\")]").count(),
+        1,
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("# [cfg (feature = \"x\")]").count(),
+        2,
+        "{text}"
+    );
+    let twins = trait_named(&file, "CAsync").expect("a CAsync trait");
+    let syn::TraitItem::Fn(twin) = &twins.items[0] else {
+        panic!("{text}")
+    };
+    assert!(
+        twin.attrs
+            .iter()
+            .all(|attr| matches!(attr.style, syn::AttrStyle::Outer)),
+        "{text}"
+    );
+    assert!(text.contains("# [cfg (unix)] fn get_async"), "{text}");
+}
+
+#[test]
 fn attributes_carry_over() {
     let (_, text) = expanded(
         quote!(),
