@@ -66,6 +66,12 @@ impl Source {
         (1..=3).map(|page| format!("{prefix}{page}")).collect()
     }
 
+    /// A named iterator that borrows the client, marked `stream`.
+    #[asyncify(stream, buffer = 1)]
+    pub fn copied(&self) -> std::iter::Copied<std::slice::Iter<'_, u32>> {
+        self.rows.iter().copied()
+    }
+
     /// `&mut self`: needs `Exclusive`, which stays locked while it streams.
     pub fn drain(&mut self) -> impl Iterator<Item = u32> + '_ {
         self.rows.drain(..)
@@ -122,6 +128,7 @@ async fn items_arrive_in_order_from_borrowing_iterators() {
         ..Source::default()
     });
     assert_eq!(collect(source.rows_stream(4)).await, [5, 9, 7]);
+    assert_eq!(collect(source.copied_stream()).await, [5, 1, 9, 3, 7]);
     assert_eq!(collect(source.pages_stream("p")).await, ["p1", "p2", "p3"]);
     // The future owns its arguments: spawned after they are gone.
     let stream = {

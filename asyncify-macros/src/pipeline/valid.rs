@@ -199,10 +199,14 @@ fn check_method(input: &Input, method: &Method, errors: &mut Errors) {
         syn::ReturnType::Type(_, ty) => &**ty,
         syn::ReturnType::Default => return,
     };
-    if let Kind::Stream { implied: true, .. } = method.kind {
-        // `impl Iterator<Item = T> + '_`: consumed on the pool, only the
-        // items cross.
-        if let Some(borrow) = types::iterator_item(output).and_then(types::first_borrow) {
+    if let Kind::Stream { implied, .. } = method.kind {
+        // `impl Iterator<Item = T> + '_`, `Rows<'_>`: consumed on the pool,
+        // only the items cross (a named iterator's items are checked by the
+        // compiler, at its type).
+        if let Some(borrow) = types::iterator_item(output)
+            .filter(|_| implied)
+            .and_then(types::first_borrow)
+        {
             errors.push(syn::Error::new_spanned(
                 borrow,
                 format!(
