@@ -179,30 +179,16 @@ def overhead_svg(data, paired):
     ]
     if paired:
         names = dict(RUNTIMES)
-        text = "; ".join(
-            f"{names[row['runtime']]}: Handle {row['twin_handle_ratio']:.3f}, "
-            f"Clone {row['twin_clone_ratio']:.3f}"
-            + (
-                f", with_limit {row['twin_handle_limited_ratio']:.3f}"
-                if "twin_handle_limited_ratio" in row
-                else ""
+        for line, row in enumerate(paired):
+            text = (
+                f"paired, {names[row['runtime']]}: twin ÷ spawn_blocking: "
+                f"Handle {row['twin_handle_ratio']:.3f}, Clone {row['twin_clone_ratio']:.3f}"
             )
-            for row in paired
-        )
-        out.append(
-            f'<text x="10" y="56" fill="#555">twin ÷ hand-written spawn_blocking, paired: '
-            f"{escape(text)}</text>"
-        )
-        dedicated = "; ".join(
-            f"{names[row['runtime']]}: {row['twin_dedicated_ratio']:.3f}"
-            for row in paired
-            if "twin_dedicated_ratio" in row
-        )
-        if dedicated:
-            out.append(
-                f'<text x="10" y="74" fill="#555">twin on Dedicated ÷ hand-written dedicated '
-                f"thread + channel, paired: {escape(dedicated)}</text>"
-            )
+            if "twin_handle_limited_ratio" in row:
+                text += f", with_limit {row['twin_handle_limited_ratio']:.3f}"
+            if "twin_dedicated_ratio" in row:
+                text += f"; Dedicated ÷ dedicated thread {row['twin_dedicated_ratio']:.3f}"
+            out.append(f'<text x="10" y="{56 + 18 * line}" fill="#555">{escape(text)}</text>')
     tick = 0.0
     while tick <= axis_max + 1e-9:
         out.append(
