@@ -18,24 +18,27 @@ import pathlib
 import sys
 
 # The variants of benches/overhead.rs, in the order they are shown.
-# When `Dedicated` and `Handle::with_limit` land, add "twin_dedicated" and
-# "twin_handle_limited" here (and in benches/overhead.rs).
 OVERHEAD_IDS = [
     ("direct", "direct sync call (blocks the worker)"),
     ("spawn_blocking", "hand-written spawn_blocking"),
     ("twin_handle", "twin on Handle"),
+    ("twin_handle_limited", "twin on Handle::with_limit(_, 64)"),
     ("twin_clone", "twin on a Clone client"),
     ("twin_exclusive", "twin on Exclusive"),
     ("twin_exclusive_contended", "twin on Exclusive, 4 tasks at once"),
     ("blocking_unblock", "blocking::unblock"),
     ("dedicated_thread", "dedicated thread + channel"),
+    ("twin_dedicated", "twin on Dedicated"),
 ]
 RUNTIMES = [("multi_thread", "multi-thread"), ("current_thread", "current-thread")]
+# (bench id, calls, pool threads, per-handle limit or None), as in benches/scale.rs.
 SCALE_CONFIGS = [
-    ("1000_calls_default_pool", 1000, 512),
-    ("1000_calls_max_64_threads", 1000, 64),
-    ("10000_calls_default_pool", 10000, 512),
-    ("10000_calls_max_64_threads", 10000, 64),
+    ("1000_calls_default_pool", 1000, 512, None),
+    ("1000_calls_max_64_threads", 1000, 64, None),
+    ("1000_calls_handle_limit_64", 1000, 512, 64),
+    ("10000_calls_default_pool", 10000, 512, None),
+    ("10000_calls_max_64_threads", 10000, 64, None),
+    ("10000_calls_handle_limit_64", 10000, 512, 64),
 ]
 EXPAND_METHODS = [100, 600, 1000]
 
@@ -58,6 +61,11 @@ def fmt_time(ns):
     if ns >= 1e3:
         return f"{ns / 1e3:.2f} µs"
     return f"{ns:.1f} ns"
+
+
+def opt_ratio(row, key):
+    """A ratio of overhead_paired.json, or a dash if that run did not write it."""
+    return f"{row[key]:.3f}" if key in row else "—"
 
 
 def ratio(a, b):
@@ -105,12 +113,13 @@ def scale_table(criterion, target):
     if memory_file.exists():
         memory = {row["id"]: row for row in json.loads(memory_file.read_text())}
     lines = [
-        "| calls x 10 ms | pool threads | ideal | warm wall time (criterion) | ÷ ideal "
-        "| cold wall time | peak RSS before → after (VmHWM) |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| calls x 10 ms | pool threads | per-handle limit | ideal | warm wall time (criterion) "
+        "| ÷ ideal | cold wall time | peak RSS before → after (VmHWM) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for bench, calls, threads in SCALE_CONFIGS:
-        ideal_ns = math.ceil(calls / threads) * 10e6
+    for bench, calls, threads, limit in SCALE_CONFIGS:
+        parallel = min(threads, limit) if limit else threads
+        ideal_ns = math.ceil(calls / parallel) * 10e6
         warm = estimate(criterion, "scale_10ms", bench)
         row = memory.get(bench)
         if row:
@@ -122,8 +131,9 @@ def scale_table(criterion, target):
         else:
             cold = rss = "not run"
         pool = f"{threads} (default)" if threads == 512 else f"{threads} (`max_blocking_threads`)"
+        handle = f"{limit} (`Handle::with_limit`)" if limit else "none"
         lines.append(
-            f"| {calls:,} | {pool} | {fmt_time(ideal_ns)} | {fmt_time(warm)} | "
+            f"| {calls:,} | {pool} | {handle} | {fmt_time(ideal_ns)} | {fmt_time(warm)} | "
             f"{ratio(warm, ideal_ns)} | {cold} | {rss} |"
         )
     return "\n".join(lines)
@@ -155,7 +165,7 @@ def overhead_svg(data, paired):
             break
     axis_max = math.ceil(top / step) * step
 
-    left, width, bar, gap, head = 300, 420, 13, 12, 76
+    left, width, bar, gap, head = 300, 420, 13, 12, 94
     height = head + len(rows) * (2 * bar + gap) + 40
     x = lambda us: left + width * us / axis_max  # noqa: E731
     out = [
@@ -169,15 +179,16 @@ def overhead_svg(data, paired):
     ]
     if paired:
         names = dict(RUNTIMES)
-        text = "; ".join(
-            f"{names[row['runtime']]}: Handle {row['twin_handle_ratio']:.3f}, "
-            f"Clone {row['twin_clone_ratio']:.3f}"
-            for row in paired
-        )
-        out.append(
-            f'<text x="10" y="56" fill="#555">twin ÷ hand-written spawn_blocking, paired: '
-            f"{escape(text)}</text>"
-        )
+        for line, row in enumerate(paired):
+            text = (
+                f"paired, {names[row['runtime']]}: twin ÷ spawn_blocking: "
+                f"Handle {row['twin_handle_ratio']:.3f}, Clone {row['twin_clone_ratio']:.3f}"
+            )
+            if "twin_handle_limited_ratio" in row:
+                text += f", with_limit {row['twin_handle_limited_ratio']:.3f}"
+            if "twin_dedicated_ratio" in row:
+                text += f"; Dedicated ÷ dedicated thread {row['twin_dedicated_ratio']:.3f}"
+            out.append(f'<text x="10" y="{56 + 18 * line}" fill="#555">{escape(text)}</text>')
     tick = 0.0
     while tick <= axis_max + 1e-9:
         out.append(
@@ -229,18 +240,21 @@ def main():
     paired_file = criterion / "overhead_paired.json"
     paired = json.loads(paired_file.read_text()) if paired_file.exists() else []
     if paired:
-        print("\n## Twin ÷ hand-written spawn_blocking, paired (median of per-round ratios)\n")
+        print("\n## Twin ÷ hand-written equivalent, paired (median of per-round ratios)\n")
         print(
             "| runtime | spawn_blocking per call | twin on Handle ÷ | twin on a Clone client ÷ "
-            "| twin on Exclusive ÷ |"
+            "| twin on Exclusive ÷ | twin on Handle::with_limit ÷ "
+            "| dedicated thread + channel per call | twin on Dedicated ÷ dedicated thread |"
         )
-        print("|---|---:|---:|---:|---:|")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
         names = dict(RUNTIMES)
         for row in paired:
             print(
                 f"| {names[row['runtime']]} | {fmt_time(row['spawn_blocking_median_ns'])} | "
                 f"{row['twin_handle_ratio']:.3f} | {row['twin_clone_ratio']:.3f} | "
-                f"{row['twin_exclusive_ratio']:.3f} |"
+                f"{row['twin_exclusive_ratio']:.3f} | {opt_ratio(row, 'twin_handle_limited_ratio')} | "
+                f"{fmt_time(row.get('dedicated_thread_median_ns'))} | "
+                f"{opt_ratio(row, 'twin_dedicated_ratio')} |"
             )
     print("\n## The original experiment\n")
     print(experiment_table(criterion))

@@ -19,34 +19,44 @@
 //! | `direct` | the sync call inline (blocks the worker: the floor, not an option) |
 //! | `spawn_blocking` | hand-written `tokio::task::spawn_blocking` with the `Arc` clone and `String` copy a twin does, `.await.unwrap()` |
 //! | `twin_handle` | `lookup_async` on a `Handle<Client>` |
+//! | `twin_handle_limited` | `lookup_async` on `Handle::with_limit(client, 64)`: the limit never binds (one call at a time), so this is the cost of its semaphore |
 //! | `twin_clone` | `lookup_async` on the `Clone` client itself |
 //! | `twin_exclusive` | `lookup_async` on an `Exclusive<Client>`, one caller |
 //! | `twin_exclusive_contended` | the same, `CONTENDERS` tasks calling at once (time per call, all tasks together) |
 //! | `blocking_unblock` | `blocking::unblock` (the `blocking` crate's own thread pool) |
 //! | `dedicated_thread` | one thread owning the client, fed boxed closures over a std `mpsc` channel, answering on a Tokio `oneshot` (the `tokio-rusqlite` pattern) |
+//! | `twin_dedicated` | `lookup_async` on a `Dedicated<Client>` (asyncify's version of that pattern: the same channel and `oneshot`, plus the panic catch and the skip of dropped calls) |
 //!
 //! on a multi-thread runtime (default worker count) and a current-thread
 //! runtime, each with Tokio's default blocking pool.
 //!
 //! After criterion, a paired comparison measures the ratio that matters (twin
-//! / hand-written `spawn_blocking`) robustly on a busy machine: batches of
+//! / its hand-written equivalent) robustly on a busy machine: batches of
 //! each, back to back in rotating order, round after round; it prints the
-//! median per-round ratio and writes it to `target/criterion/overhead_paired.json`
-//! (`ASYNCIFY_OVERHEAD_PAIRED=0` skips it; `cargo bench -p tests --bench
-//! overhead -- none` runs only it).
+//! median per-round ratio and writes it to `target/criterion/overhead_paired.json`.
+//! The twins on `Handle`, `Handle::with_limit`, a `Clone` client and
+//! `Exclusive` are compared with hand-written `spawn_blocking`; the twin on
+//! `Dedicated`, which runs on its own thread and not on the pool, with the
+//! hand-written dedicated thread + channel (`dedicated_thread`).
+//! `ASYNCIFY_OVERHEAD_PAIRED=0` skips it; `cargo bench -p tests --bench
+//! overhead -- none` runs only it.
 
 use std::hint::black_box;
 use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use asyncify::{Exclusive, Handle, asyncify};
+use asyncify::{Dedicated, Exclusive, Handle, asyncify};
 use criterion::{BenchmarkGroup, Criterion, measurement::WallTime};
 use tokio::runtime::Runtime;
 use tokio::sync::oneshot;
 
 /// Tasks calling one `Exclusive` at once in `twin_exclusive_contended`.
 const CONTENDERS: u64 = 4;
+/// The limit of `twin_handle_limited`'s `Handle::with_limit`: far more than
+/// the one call at a time it gets, so it never binds and what is measured is
+/// the semaphore's cost (a permit taken and given back on every call).
+const HANDLE_LIMIT: usize = 64;
 
 /// A trivial blocking client: cheap to clone (an `Arc` inside, like most SDK
 /// clients), `Send + Sync`, and a `&str` argument that twins copy.
@@ -216,19 +226,13 @@ fn variants(group: &mut BenchmarkGroup<'_, WallTime>, runtime: &Runtime) {
         });
     });
 
-    // TODO(Dedicated): when `asyncify::Dedicated<T>` lands, add its twin here,
-    // next to `dedicated_thread` below:
-    //
-    //     group.bench_function("twin_dedicated", |b| {
-    //         let dedicated = asyncify::Dedicated::new(client());
-    //         b.iter_custom(|iters| {
-    //             let dedicated = dedicated.clone();
-    //             run_serial!(runtime, iters, dedicated => dedicated.lookup_async(black_box(key)))
-    //         });
-    //     });
-    //
-    // and `Handle::with_limit` (a per-handle limit) as `twin_handle_limited`;
-    // then add the ids to `OVERHEAD_IDS` in scripts/bench-report.py.
+    group.bench_function("twin_handle_limited", |b| {
+        let handle = Handle::with_limit(client(), HANDLE_LIMIT);
+        b.iter_custom(|iters| {
+            let handle = handle.clone();
+            run_serial!(runtime, iters, handle => handle.lookup_async(black_box(key)))
+        });
+    });
 
     group.bench_function("blocking_unblock", |b| {
         let client = Arc::new(client());
@@ -250,6 +254,14 @@ fn variants(group: &mut BenchmarkGroup<'_, WallTime>, runtime: &Runtime) {
                 let key = black_box(key).to_owned();
                 dedicated.call(move |client| client.lookup(&key))
             })
+        });
+    });
+
+    group.bench_function("twin_dedicated", |b| {
+        let dedicated = Dedicated::spawn(client);
+        b.iter_custom(|iters| {
+            let dedicated = dedicated.clone();
+            run_serial!(runtime, iters, dedicated => dedicated.lookup_async(black_box(key)))
         });
     });
 }
@@ -278,7 +290,28 @@ const PAIRED_ROUNDS: usize = 41;
 /// Calls per variant per round.
 const PAIRED_BATCH: u64 = 500;
 
-/// The ratio twin / hand-written closure, measured so that a busy machine
+/// The variants of the paired comparison, in the order of `paired`'s
+/// batches: each twin, and the hand-written variant it is divided by.
+const PAIRED_VARIANTS: usize = 7;
+const SPAWN_BLOCKING: usize = 0;
+const TWIN_HANDLE: usize = 1;
+const TWIN_CLONE: usize = 2;
+const TWIN_EXCLUSIVE: usize = 3;
+const TWIN_HANDLE_LIMITED: usize = 4;
+const DEDICATED_THREAD: usize = 5;
+const TWIN_DEDICATED: usize = 6;
+
+/// The hand-written variant a variant is compared with: the twins that run
+/// on the blocking pool with `spawn_blocking`, the twin on `Dedicated` (its
+/// own thread) with the dedicated thread + channel.
+fn baseline(variant: usize) -> usize {
+    match variant {
+        DEDICATED_THREAD | TWIN_DEDICATED => DEDICATED_THREAD,
+        _ => SPAWN_BLOCKING,
+    }
+}
+
+/// The ratio twin / hand-written equivalent, measured so that a busy machine
 /// does not skew it: round after round, a batch of each variant back to back
 /// (the order rotating), and the median over rounds of each round's ratio.
 /// Criterion measures each variant for seconds on end, one after another, so
@@ -289,16 +322,19 @@ fn paired(runtime: &Runtime) -> Paired {
     let handle = Handle::new(client());
     let clone = client();
     let exclusive = Exclusive::new(client());
-    // Per variant (spawn_blocking, Handle, Clone, Exclusive): the batch
-    // times, and the ratios to spawn_blocking's batch of the same round.
-    let mut times: [Vec<Duration>; 4] = Default::default();
-    let mut ratios: [Vec<f64>; 4] = Default::default();
+    let limited = Handle::with_limit(client(), HANDLE_LIMIT);
+    let thread = DedicatedThread::spawn(client());
+    let dedicated = Dedicated::spawn(client);
+    // Per variant: the batch times, and the ratios to its baseline's batch
+    // of the same round.
+    let mut times: [Vec<Duration>; PAIRED_VARIANTS] = Default::default();
+    let mut ratios: [Vec<f64>; PAIRED_VARIANTS] = Default::default();
     for round in 0..=PAIRED_ROUNDS {
-        let mut batch = [Duration::ZERO; 4];
-        for i in 0..4 {
-            let variant = (round + i) % 4;
+        let mut batch = [Duration::ZERO; PAIRED_VARIANTS];
+        for i in 0..PAIRED_VARIANTS {
+            let variant = (round + i) % PAIRED_VARIANTS;
             batch[variant] = match variant {
-                0 => {
+                SPAWN_BLOCKING => {
                     let client = Arc::clone(&arc);
                     run_serial!(runtime, PAIRED_BATCH, client => {
                         let client = Arc::clone(&client);
@@ -307,47 +343,76 @@ fn paired(runtime: &Runtime) -> Paired {
                         async move { join.await.unwrap() }
                     })
                 }
-                1 => {
+                TWIN_HANDLE => {
                     let handle = handle.clone();
                     run_serial!(runtime, PAIRED_BATCH, handle => handle.lookup_async(black_box(key)))
                 }
-                2 => {
+                TWIN_CLONE => {
                     let clone = clone.clone();
                     run_serial!(runtime, PAIRED_BATCH, clone => clone.lookup_async(black_box(key)))
                 }
-                _ => {
+                TWIN_EXCLUSIVE => {
                     let exclusive = exclusive.clone();
                     run_serial!(runtime, PAIRED_BATCH, exclusive => exclusive.lookup_async(black_box(key)))
+                }
+                TWIN_HANDLE_LIMITED => {
+                    let limited = limited.clone();
+                    run_serial!(runtime, PAIRED_BATCH, limited => limited.lookup_async(black_box(key)))
+                }
+                DEDICATED_THREAD => {
+                    let thread = thread.clone();
+                    run_serial!(runtime, PAIRED_BATCH, thread => {
+                        let key = black_box(key).to_owned();
+                        thread.call(move |client| client.lookup(&key))
+                    })
+                }
+                _ => {
+                    let dedicated = dedicated.clone();
+                    run_serial!(runtime, PAIRED_BATCH, dedicated => dedicated.lookup_async(black_box(key)))
                 }
             };
         }
         if round == 0 {
             continue; // warm-up
         }
-        for variant in 0..4 {
+        for variant in 0..PAIRED_VARIANTS {
             times[variant].push(batch[variant]);
-            ratios[variant].push(batch[variant].as_secs_f64() / batch[0].as_secs_f64());
+            ratios[variant]
+                .push(batch[variant].as_secs_f64() / batch[baseline(variant)].as_secs_f64());
         }
     }
     for values in &mut ratios {
         values.sort_by(f64::total_cmp);
     }
-    times[0].sort();
+    for values in &mut times {
+        values.sort();
+    }
+    let per_call =
+        |variant: usize| times[variant][PAIRED_ROUNDS / 2] / u32::try_from(PAIRED_BATCH).unwrap();
+    let ratio = |variant: usize| ratios[variant][PAIRED_ROUNDS / 2];
     Paired {
-        spawn_blocking: times[0][PAIRED_ROUNDS / 2] / u32::try_from(PAIRED_BATCH).unwrap(),
-        handle: ratios[1][PAIRED_ROUNDS / 2],
-        clone: ratios[2][PAIRED_ROUNDS / 2],
-        exclusive: ratios[3][PAIRED_ROUNDS / 2],
+        spawn_blocking: per_call(SPAWN_BLOCKING),
+        dedicated_thread: per_call(DEDICATED_THREAD),
+        handle: ratio(TWIN_HANDLE),
+        clone: ratio(TWIN_CLONE),
+        exclusive: ratio(TWIN_EXCLUSIVE),
+        handle_limited: ratio(TWIN_HANDLE_LIMITED),
+        dedicated: ratio(TWIN_DEDICATED),
     }
 }
 
-/// What `paired` measured: spawn_blocking's median time per call, and the
-/// median ratio of each twin to it.
+/// What `paired` measured: the median time per call of the two hand-written
+/// baselines, and the median ratio of each twin to its baseline.
 struct Paired {
     spawn_blocking: Duration,
+    dedicated_thread: Duration,
+    /// ÷ `spawn_blocking`.
     handle: f64,
     clone: f64,
     exclusive: f64,
+    handle_limited: f64,
+    /// ÷ `dedicated_thread`.
+    dedicated: f64,
 }
 
 fn paired_report() {
@@ -374,11 +439,15 @@ fn paired_report() {
         let line = format!(
             "{{\"runtime\": \"{name}\", \"spawn_blocking_median_ns\": {}, \
              \"twin_handle_ratio\": {:.4}, \"twin_clone_ratio\": {:.4}, \
-             \"twin_exclusive_ratio\": {:.4}}}",
+             \"twin_exclusive_ratio\": {:.4}, \"twin_handle_limited_ratio\": {:.4}, \
+             \"dedicated_thread_median_ns\": {}, \"twin_dedicated_ratio\": {:.4}}}",
             paired.spawn_blocking.as_nanos(),
             paired.handle,
             paired.clone,
             paired.exclusive,
+            paired.handle_limited,
+            paired.dedicated_thread.as_nanos(),
+            paired.dedicated,
         );
         println!("{line}");
         lines.push(line);

@@ -1,6 +1,7 @@
 //! Scale: 1,000 and 10,000 concurrent twin calls that each block for 10 ms,
-//! with Tokio's default blocking pool (512 threads) and with
-//! `max_blocking_threads(64)`.
+//! with Tokio's default blocking pool (512 threads), with
+//! `max_blocking_threads(64)`, and with a per-handle limit
+//! (`Handle::with_limit(client, 64)` on the default pool).
 //!
 //! ```text
 //! cargo bench -p tests --bench scale
@@ -10,9 +11,11 @@
 //!
 //! 1. **Wall time** (criterion, group `scale_10ms`): one burst of `N` calls,
 //!    spawned at once and all awaited, on a runtime whose pool threads are
-//!    already started (warm). The ideal is `ceil(N / threads) x 10 ms`.
+//!    already started (warm). The ideal is `ceil(N / threads) x 10 ms`,
+//!    where `threads` is the pool's size or the handle's limit, the smaller.
 //! 2. **Peak memory** (after criterion): for each configuration this binary
-//!    runs itself again with `ASYNCIFY_SCALE_ONE=N:threads`, in a fresh
+//!    runs itself again with `ASYNCIFY_SCALE_ONE=N:threads:limit` (limit 0:
+//!    none), in a fresh
 //!    process that does one cold burst (the pool threads start during it)
 //!    and prints one JSON line: its wall time and `VmHWM` (peak resident
 //!    set size, a process-wide high-water mark, hence one process per
@@ -33,12 +36,34 @@ use tokio::runtime::Runtime;
 const LATENCY: Duration = Duration::from_millis(10);
 /// Tokio's default `max_blocking_threads`.
 const TOKIO_DEFAULT_BLOCKING_THREADS: usize = 512;
-/// (calls, `max_blocking_threads`; `None` is Tokio's default).
-const CONFIGS: [(usize, Option<usize>); 4] = [
-    (1_000, None),
-    (1_000, Some(64)),
-    (10_000, None),
-    (10_000, Some(64)),
+/// One burst: how many calls, the runtime's `max_blocking_threads` and the
+/// handle's limit (`None`: Tokio's default; a `Handle::new`).
+#[derive(Clone, Copy)]
+struct Config {
+    calls: usize,
+    max_blocking_threads: Option<usize>,
+    handle_limit: Option<usize>,
+}
+
+const fn config(
+    calls: usize,
+    max_blocking_threads: Option<usize>,
+    handle_limit: Option<usize>,
+) -> Config {
+    Config {
+        calls,
+        max_blocking_threads,
+        handle_limit,
+    }
+}
+
+const CONFIGS: [Config; 6] = [
+    config(1_000, None, None),
+    config(1_000, Some(64), None),
+    config(1_000, None, Some(64)),
+    config(10_000, None, None),
+    config(10_000, Some(64), None),
+    config(10_000, None, Some(64)),
 ];
 /// Set in the child processes that measure one configuration's memory.
 const ONE_RUN_ENV: &str = "ASYNCIFY_SCALE_ONE";
@@ -80,34 +105,90 @@ fn burst(runtime: &Runtime, sleeper: &Handle<Sleeper>, calls: usize) -> Duration
     })
 }
 
-fn threads(max_blocking_threads: Option<usize>) -> usize {
-    max_blocking_threads.unwrap_or(TOKIO_DEFAULT_BLOCKING_THREADS)
-}
+impl Config {
+    /// The pool's size.
+    fn threads(self) -> usize {
+        self.max_blocking_threads
+            .unwrap_or(TOKIO_DEFAULT_BLOCKING_THREADS)
+    }
 
-fn ideal(calls: usize, threads: usize) -> Duration {
-    LATENCY * u32::try_from(calls.div_ceil(threads)).unwrap()
-}
+    /// How many calls can run at once: the pool's size or the handle's
+    /// limit, the smaller.
+    fn parallel(self) -> usize {
+        self.handle_limit
+            .map_or(self.threads(), |limit| limit.min(self.threads()))
+    }
 
-fn label(calls: usize, max_blocking_threads: Option<usize>) -> String {
-    match max_blocking_threads {
-        None => format!("{calls}_calls_default_pool"),
-        Some(threads) => format!("{calls}_calls_max_{threads}_threads"),
+    /// `ceil(calls / parallel) x LATENCY`.
+    fn ideal(self) -> Duration {
+        LATENCY * u32::try_from(self.calls.div_ceil(self.parallel())).unwrap()
+    }
+
+    fn label(self) -> String {
+        let calls = self.calls;
+        match (self.max_blocking_threads, self.handle_limit) {
+            (None, None) => format!("{calls}_calls_default_pool"),
+            (Some(threads), None) => format!("{calls}_calls_max_{threads}_threads"),
+            (None, Some(limit)) => format!("{calls}_calls_handle_limit_{limit}"),
+            (Some(threads), Some(limit)) => {
+                format!("{calls}_calls_max_{threads}_threads_handle_limit_{limit}")
+            }
+        }
+    }
+
+    /// The twin calls go through this handle.
+    fn sleeper(self) -> Handle<Sleeper> {
+        match self.handle_limit {
+            None => Handle::new(Sleeper),
+            Some(limit) => Handle::with_limit(Sleeper, limit),
+        }
+    }
+
+    /// `ASYNCIFY_SCALE_ONE`'s value for this configuration.
+    fn spec(self) -> String {
+        format!(
+            "{}:{}:{}",
+            self.calls,
+            self.threads(),
+            self.handle_limit.unwrap_or(0)
+        )
+    }
+
+    fn from_spec(spec: &str) -> Option<Config> {
+        let mut parts = spec.split(':').map(str::parse::<usize>);
+        let (calls, threads, limit) = (
+            parts.next()?.ok()?,
+            parts.next()?.ok()?,
+            parts.next()?.ok()?,
+        );
+        if parts.next().is_some() || calls == 0 || threads == 0 {
+            return None;
+        }
+        Some(config(
+            calls,
+            (threads != TOKIO_DEFAULT_BLOCKING_THREADS).then_some(threads),
+            (limit != 0).then_some(limit),
+        ))
     }
 }
 
 fn scale(c: &mut Criterion) {
     let mut group = c.benchmark_group("scale_10ms");
     group.sample_size(10).sampling_mode(SamplingMode::Flat);
-    for (calls, max_blocking_threads) in CONFIGS {
-        let runtime = runtime(max_blocking_threads);
-        let sleeper = Handle::new(Sleeper);
-        let ideal = ideal(calls, threads(max_blocking_threads));
+    for config in CONFIGS {
+        let runtime = runtime(config.max_blocking_threads);
+        let sleeper = config.sleeper();
+        let ideal = config.ideal();
         // One burst per sample, whatever the burst takes.
         group
             .warm_up_time(ideal)
             .measurement_time(ideal * 10 + Duration::from_millis(500));
-        group.bench_function(label(calls, max_blocking_threads), |b| {
-            b.iter_custom(|iters| (0..iters).map(|_| burst(&runtime, &sleeper, calls)).sum());
+        group.bench_function(config.label(), |b| {
+            b.iter_custom(|iters| {
+                (0..iters)
+                    .map(|_| burst(&runtime, &sleeper, config.calls))
+                    .sum()
+            });
         });
     }
     group.finish();
@@ -125,23 +206,29 @@ fn vm_hwm_kib() -> u64 {
 
 /// The child process: one cold burst of one configuration, as a JSON line.
 fn one_run(spec: &str) {
-    let (calls, threads) = spec
-        .split_once(':')
-        .and_then(|(calls, threads)| Some((calls.parse().ok()?, threads.parse().ok()?)))
-        .unwrap_or_else(|| panic!("{ONE_RUN_ENV}={spec}: expected CALLS:MAX_BLOCKING_THREADS"));
-    let max_blocking_threads = (threads != TOKIO_DEFAULT_BLOCKING_THREADS).then_some(threads);
-    let runtime = runtime(max_blocking_threads);
-    let sleeper = Handle::new(Sleeper);
+    let config = Config::from_spec(spec).unwrap_or_else(|| {
+        panic!(
+            "{ONE_RUN_ENV}={spec}: expected CALLS:MAX_BLOCKING_THREADS:HANDLE_LIMIT \
+             (positive numbers, HANDLE_LIMIT 0 for none)"
+        )
+    });
+    let runtime = runtime(config.max_blocking_threads);
+    let sleeper = config.sleeper();
     let before = vm_hwm_kib();
-    let wall = burst(&runtime, &sleeper, calls);
+    let wall = burst(&runtime, &sleeper, config.calls);
     let after = vm_hwm_kib();
     println!(
-        "{{\"id\": \"{}\", \"calls\": {calls}, \"max_blocking_threads\": {threads}, \
-         \"cold_wall_ms\": {:.1}, \"ideal_ms\": {}, \"vm_hwm_kib_before\": {before}, \
-         \"vm_hwm_kib_after\": {after}}}",
-        label(calls, max_blocking_threads),
+        "{{\"id\": \"{}\", \"calls\": {}, \"max_blocking_threads\": {}, \
+         \"handle_limit\": {}, \"cold_wall_ms\": {:.1}, \"ideal_ms\": {}, \
+         \"vm_hwm_kib_before\": {before}, \"vm_hwm_kib_after\": {after}}}",
+        config.label(),
+        config.calls,
+        config.threads(),
+        config
+            .handle_limit
+            .map_or_else(|| "null".to_owned(), |limit| limit.to_string()),
         wall.as_secs_f64() * 1e3,
-        ideal(calls, threads).as_millis(),
+        config.ideal().as_millis(),
     );
 }
 
@@ -150,8 +237,8 @@ fn memory_report() {
     let exe = env::current_exe().expect("the path of this bench binary");
     let mut lines = Vec::new();
     println!("\nscale: cold burst and peak memory, one process per configuration");
-    for (calls, max_blocking_threads) in CONFIGS {
-        let spec = format!("{calls}:{}", threads(max_blocking_threads));
+    for config in CONFIGS {
+        let spec = config.spec();
         let output = Command::new(&exe)
             .env(ONE_RUN_ENV, &spec)
             .output()
