@@ -41,6 +41,8 @@
 //! `ASYNCIFY_OVERHEAD_PAIRED=0` skips it; `cargo bench -p tests --bench
 //! overhead -- none` runs only it.
 
+mod support;
+
 use std::hint::black_box;
 use std::sync::{Arc, mpsc};
 use std::thread;
@@ -452,21 +454,7 @@ fn paired_report() {
         println!("{line}");
         lines.push(line);
     }
-    let exe = std::env::current_exe().expect("the path of this bench binary");
-    // <target>/release/deps/overhead-<hash> -> <target>/criterion/
-    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
-        || {
-            exe.ancestors()
-                .nth(3)
-                .expect("a target directory")
-                .to_owned()
-        },
-        Into::into,
-    );
-    let path = target.join("criterion").join("overhead_paired.json");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, format!("[\n{}\n]\n", lines.join(",\n"))).unwrap();
-    println!("written to {}", path.display());
+    support::write_json_lines("overhead_paired.json", &lines);
 }
 
 fn main() {

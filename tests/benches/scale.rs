@@ -23,6 +23,8 @@
 //!    The lines are also written to `target/criterion/scale_memory.json`.
 //!    `ASYNCIFY_SCALE_MEMORY=0` skips this part.
 
+mod support;
+
 use std::env;
 use std::process::Command;
 use std::thread;
@@ -252,20 +254,7 @@ fn memory_report() {
         println!("{line}");
         lines.push(line);
     }
-    // <target>/release/deps/scale-<hash> -> <target>/criterion/
-    let target = env::var_os("CARGO_TARGET_DIR").map_or_else(
-        || {
-            exe.ancestors()
-                .nth(3)
-                .expect("a target directory")
-                .to_owned()
-        },
-        Into::into,
-    );
-    let path = target.join("criterion").join("scale_memory.json");
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, format!("[\n{}\n]\n", lines.join(",\n"))).unwrap();
-    println!("written to {}", path.display());
+    support::write_json_lines("scale_memory.json", &lines);
 }
 
 fn main() {

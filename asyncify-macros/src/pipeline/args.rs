@@ -128,35 +128,43 @@ impl MethodOptions {
     /// Removes every `#[asyncify(..)]` from the impl's items (so the impl can
     /// be emitted as written) and parses those on methods; one entry per
     /// item of the impl.
-    pub(crate) fn take_all_trait(item: &mut ItemTrait, errors: &mut Errors) -> Vec<MethodOptions> {
-        item.items
-            .iter_mut()
-            .map(|item| match item {
-                TraitItem::Fn(method) => MethodOptions::take(&mut method.attrs, errors),
-                TraitItem::Const(syn::TraitItemConst { attrs, .. })
-                | TraitItem::Type(syn::TraitItemType { attrs, .. })
-                | TraitItem::Macro(syn::TraitItemMacro { attrs, .. }) => {
-                    misplaced(attrs, errors);
-                    MethodOptions::default()
-                }
-                _ => MethodOptions::default(),
-            })
-            .collect()
+    pub(crate) fn take_all(item: &mut ItemImpl, errors: &mut Errors) -> Vec<MethodOptions> {
+        let attrs = item.items.iter_mut().map(|item| match item {
+            ImplItem::Fn(method) => Attrs::Method(&mut method.attrs),
+            ImplItem::Const(syn::ImplItemConst { attrs, .. })
+            | ImplItem::Type(syn::ImplItemType { attrs, .. })
+            | ImplItem::Macro(syn::ImplItemMacro { attrs, .. }) => Attrs::Other(attrs),
+            _ => Attrs::None,
+        });
+        MethodOptions::take_each(attrs, errors)
     }
 
-    /// Likewise for the methods of a trait.
-    pub(crate) fn take_all(item: &mut ItemImpl, errors: &mut Errors) -> Vec<MethodOptions> {
-        item.items
-            .iter_mut()
-            .map(|item| match item {
-                ImplItem::Fn(method) => MethodOptions::take(&mut method.attrs, errors),
-                ImplItem::Const(syn::ImplItemConst { attrs, .. })
-                | ImplItem::Type(syn::ImplItemType { attrs, .. })
-                | ImplItem::Macro(syn::ImplItemMacro { attrs, .. }) => {
+    /// Likewise for the items of a trait.
+    pub(crate) fn take_all_trait(item: &mut ItemTrait, errors: &mut Errors) -> Vec<MethodOptions> {
+        let attrs = item.items.iter_mut().map(|item| match item {
+            TraitItem::Fn(method) => Attrs::Method(&mut method.attrs),
+            TraitItem::Const(syn::TraitItemConst { attrs, .. })
+            | TraitItem::Type(syn::TraitItemType { attrs, .. })
+            | TraitItem::Macro(syn::TraitItemMacro { attrs, .. }) => Attrs::Other(attrs),
+            _ => Attrs::None,
+        });
+        MethodOptions::take_each(attrs, errors)
+    }
+
+    /// The options of each item: parsed on a method, an error on another
+    /// item.
+    fn take_each<'a>(
+        items: impl Iterator<Item = Attrs<'a>>,
+        errors: &mut Errors,
+    ) -> Vec<MethodOptions> {
+        items
+            .map(|attrs| match attrs {
+                Attrs::Method(attrs) => MethodOptions::take(attrs, errors),
+                Attrs::Other(attrs) => {
                     misplaced(attrs, errors);
                     MethodOptions::default()
                 }
-                _ => MethodOptions::default(),
+                Attrs::None => MethodOptions::default(),
             })
             .collect()
     }
@@ -212,6 +220,15 @@ impl MethodOptions {
         }
         options
     }
+}
+
+/// The attributes of an item of an impl or trait.
+enum Attrs<'a> {
+    Method(&'a mut Vec<Attribute>),
+    /// A constant, type or macro: options here are misplaced.
+    Other(&'a mut Vec<Attribute>),
+    /// An item without attributes syn exposes (verbatim tokens).
+    None,
 }
 
 /// `#[asyncify(..)]` on an item that is not a method: an error each.
