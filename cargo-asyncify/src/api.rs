@@ -57,7 +57,9 @@ impl Api {
             if prefix.len() > 12 || !seen_modules.insert((module_id, prefix.clone())) {
                 continue;
             }
-            let Some(ItemEnum::Module(module)) = self.krate.index.get(&module_id).map(|item| &item.inner) else {
+            let Some(ItemEnum::Module(module)) =
+                self.krate.index.get(&module_id).map(|item| &item.inner)
+            else {
                 continue;
             };
             for child in &module.items {
@@ -77,7 +79,9 @@ impl Api {
                         }
                         let path = extend(&prefix, &use_.name);
                         if let Some(summary) = self.krate.paths.get(&target) {
-                            if summary.crate_id != 0 && summary.kind == rustdoc_types::ItemKind::Module {
+                            if summary.crate_id != 0
+                                && summary.kind == rustdoc_types::ItemKind::Module
+                            {
                                 if summary.path.len() == 1 {
                                     self.reexported_crates
                                         .entry(summary.crate_id)
@@ -104,7 +108,9 @@ impl Api {
                     }
                     _ => {
                         let Some(name) = &item.name else { continue };
-                        self.public.entry(*child).or_insert_with(|| extend(&prefix, name));
+                        self.public
+                            .entry(*child)
+                            .or_insert_with(|| extend(&prefix, name));
                     }
                 }
             }
@@ -117,7 +123,12 @@ impl Api {
 
     /// The item the user names `path` (`rusqlite::Connection`), which must
     /// be one of `kinds`.
-    pub(crate) fn find(&self, path: &str, what: &str, is_kind: fn(&ItemEnum) -> bool) -> Result<Id> {
+    pub(crate) fn find(
+        &self,
+        path: &str,
+        what: &str,
+        is_kind: fn(&ItemEnum) -> bool,
+    ) -> Result<Id> {
         let segments: Vec<String> = path.split("::").map(str::to_owned).collect();
         let found = self
             .public
@@ -147,12 +158,19 @@ impl Api {
             .filter(|(id, _)| self.item(**id).is_some_and(|item| is_kind(&item.inner)))
             .map(|(_, public)| {
                 let name = public.last().map(String::as_str).unwrap_or_default();
-                (distance(&name.to_lowercase(), &wanted.to_lowercase()), public.join("::"))
+                (
+                    distance(&name.to_lowercase(), &wanted.to_lowercase()),
+                    public.join("::"),
+                )
             })
             .collect();
         close.sort();
         close.dedup_by(|a, b| a.1 == b.1);
-        let close: Vec<String> = close.into_iter().take(5).map(|(_, path)| format!("`{path}`")).collect();
+        let close: Vec<String> = close
+            .into_iter()
+            .take(5)
+            .map(|(_, path)| format!("`{path}`"))
+            .collect();
         fail!(
             "no public {what} `{path}` in {} {}{}",
             self.extern_name,
@@ -176,15 +194,19 @@ impl Api {
         };
         let mut methods = Vec::new();
         for impl_id in impls {
-            let Some(ItemEnum::Impl(impl_)) = self.item(*impl_id).map(|item| &item.inner) else {
+            let Some(ItemEnum::Impl(block)) = self.item(*impl_id).map(|item| &item.inner) else {
                 continue;
             };
-            if impl_.trait_.is_some() || impl_.is_synthetic || impl_.blanket_impl.is_some() {
+            if block.trait_.is_some() || block.is_synthetic || block.blanket_impl.is_some() {
                 continue;
             }
-            for item_id in &impl_.items {
-                let Some(item) = self.item(*item_id) else { continue };
-                if let (ItemEnum::Function(function), Visibility::Public) = (&item.inner, &item.visibility) {
+            for item_id in &block.items {
+                let Some(item) = self.item(*item_id) else {
+                    continue;
+                };
+                if let (ItemEnum::Function(function), Visibility::Public) =
+                    (&item.inner, &item.visibility)
+                {
                     methods.push(MethodItem {
                         item,
                         function,
@@ -197,7 +219,12 @@ impl Api {
     }
 
     /// The methods of the trait `trait_id`, if the type `ty` implements it.
-    pub(crate) fn trait_methods(&self, ty: Id, trait_id: Id, trait_path: &str) -> Result<Vec<MethodItem<'_>>> {
+    pub(crate) fn trait_methods(
+        &self,
+        ty: Id,
+        trait_id: Id,
+        trait_path: &str,
+    ) -> Result<Vec<MethodItem<'_>>> {
         let implemented = self.impls_of(ty).any(|impl_| {
             impl_
                 .trait_
@@ -207,7 +234,10 @@ impl Api {
         if !implemented {
             fail!(
                 "`{}` does not implement `{trait_path}` in this build",
-                self.public.get(&ty).map(|p| p.join("::")).unwrap_or_default()
+                self.public
+                    .get(&ty)
+                    .map(|p| p.join("::"))
+                    .unwrap_or_default()
             );
         }
         let Some(ItemEnum::Trait(trait_)) = self.item(trait_id).map(|item| &item.inner) else {
@@ -235,10 +265,12 @@ impl Api {
             Some(ItemEnum::Union(u)) => u.impls.as_slice(),
             _ => &[],
         };
-        impls.iter().filter_map(|id| match self.item(*id).map(|item| &item.inner) {
-            Some(ItemEnum::Impl(impl_)) => Some(impl_),
-            _ => None,
-        })
+        impls
+            .iter()
+            .filter_map(|id| match self.item(*id).map(|item| &item.inner) {
+                Some(ItemEnum::Impl(block)) => Some(block),
+                _ => None,
+            })
     }
 
     /// Whether the type `id` (of this crate) implements `Iterator`.

@@ -66,12 +66,19 @@ pub(crate) fn from_macro(message: &str, method: &str, receiver: Receiver, ty: &s
         format!("move the value into a closure that lends it, {call} with `&mut value`")
     } else if reason.contains("return type borrows") || reason.contains("returns `impl Trait`") {
         format!("use what it returns inside one closure and return owned values, {call}")
-    } else if reason.contains("holds a borrow") || reason.contains("borrows again") || reason.contains("`dyn Trait`") {
+    } else if reason.contains("holds a borrow")
+        || reason.contains("borrows again")
+        || reason.contains("`dyn Trait`")
+    {
         format!("capture owned values and borrow them in a closure, {call}")
     } else if reason.contains("`unsafe fn`") {
-        format!("call it where its contract can be checked, {}", unsafe_call(method, receiver, ty))
+        format!(
+            "call it where its contract can be checked, {}",
+            unsafe_call(method, receiver, ty)
+        )
     } else if reason.contains("by value") {
-        "take the client back out of its handle and call it inside `asyncify::unblock(move || ..)`".to_owned()
+        "take the client back out of its handle and call it inside `asyncify::unblock(move || ..)`"
+            .to_owned()
     } else {
         format!("call it in a closure, {call}")
     };
@@ -92,7 +99,11 @@ pub(crate) fn from_compiler(message: &str, method: &str, receiver: Receiver, ty:
             format!("an argument cannot be copied with `ToOwned` ({first})"),
             format!("capture owned values in a closure, {call}"),
         )
-    } else if first.contains("private") || first.contains("cannot find") || first.contains("failed to resolve") || first.contains("unresolved") {
+    } else if first.contains("private")
+        || first.contains("cannot find")
+        || first.contains("failed to resolve")
+        || first.contains("unresolved")
+    {
         (
             format!("it names an item your crate cannot name ({first})"),
             format!("call it in a closure, {call}"),
@@ -110,7 +121,9 @@ fn unsafe_call(method: &str, receiver: Receiver, ty: &str) -> String {
     match receiver {
         Receiver::None => format!("`asyncify::unblock(move || unsafe {{ {ty}::{method}(..) }})`"),
         Receiver::Ref => format!("`client.offload(move |c| unsafe {{ c.{method}(..) }})`"),
-        Receiver::Mut | Receiver::Value => format!("`client.offload_mut(move |c| unsafe {{ c.{method}(..) }})`"),
+        Receiver::Mut | Receiver::Value => {
+            format!("`client.offload_mut(move |c| unsafe {{ c.{method}(..) }})`")
+        }
     }
 }
 

@@ -113,107 +113,39 @@ pub(crate) fn generate(args: &DeclareArgs, location: &Location) -> Result<String
             workspace.package().name
         ))
     })?;
-    let scratch = Scratch::new(&workspace, &client, std::slice::from_ref(&asyncify))?;
+    let mut scratch = Scratch::new(&workspace, &client, std::slice::from_ref(&asyncify))?;
     let api = Api::new(scratch.rustdoc_json()?, &client.extern_name);
-    let is_type = |inner: &ItemEnum| matches!(inner, ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_));
+    let is_type = |inner: &ItemEnum| {
+        matches!(
+            inner,
+            ItemEnum::Struct(_) | ItemEnum::Enum(_) | ItemEnum::Union(_)
+        )
+    };
     let ty = api.find(&args.ty, "type", is_type)?;
-    let remote = api.public.get(&ty).map_or_else(|| args.ty.clone(), |path| path.join("::"));
+    let remote = api
+        .public
+        .get(&ty)
+        .map_or_else(|| args.ty.clone(), |path| path.join("::"));
     let type_name = remote.rsplit("::").next().unwrap_or_default().to_owned();
 
-    let mut methods: Vec<MethodItem<'_>> = api.inherent_methods(ty);
-    let mut traits = Vec::new();
-    for trait_path in &args.traits {
-        if !trait_path.starts_with(&format!("{krate}::")) {
-            fail!("`--trait {trait_path}`: name a trait of {krate} (`{krate}::SomeTrait`) that `{}` implements", args.ty);
-        }
-        let id = api.find(trait_path, "trait", |inner| matches!(inner, ItemEnum::Trait(_)))?;
-        let path = api.public.get(&id).map_or_else(|| trait_path.clone(), |path| path.join("::"));
-        methods.extend(api.trait_methods(ty, id, &path)?);
-        traits.push(path);
-    }
-    if methods.is_empty() {
-        fail!(
-            "`{}` has no public methods in {} {} with the features of this build{}",
-            args.ty,
-            client.package,
-            client.version,
-            if args.traits.is_empty() { "; its methods may be in a trait: name it with `--trait`" } else { "" }
-        );
-    }
-
+    let (methods, traits) = collect_methods(&api, args, krate, ty, &client)?;
     let renderer = Renderer::new(&api);
-    let mut not_declared: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut seen = HashSet::new();
-    let mut all_names = HashSet::new();
-    let mut kept = Vec::new();
-    for method in methods {
-        let name = method.item.name.clone().unwrap_or_default();
-        if !seen.insert(name.clone()) {
-            let why = match &method.from_trait {
-                Some(path) => format!("`{path}`'s method has the name of a method declared above; call it in a closure"),
-                None => "declared twice".to_owned(),
-            };
-            not_declared.entry(why).or_default().push(name);
-            continue;
-        }
-        all_names.insert(name);
-        kept.push(method);
-    }
+    let (kept, all_names, mut not_declared) = drop_repeated_names(methods);
 
     let root = client.root.clone();
-    let mut groups: Vec<Group> = Vec::new();
-    let mut spans = Vec::new();
-    for method in &kept {
-        let name = method.item.name.clone().unwrap_or_default();
-        let signature = renderer.signature(method);
-        let receiver = receiver_of(method);
-        let file = method
-            .item
-            .span
-            .as_ref()
-            .map(|span| {
-                spans.push((absolute(&root, &span.filename), span.begin.0));
-                relative(&root, &span.filename)
-            })
-            .unwrap_or_default();
-        let title = match &method.from_trait {
-            Some(path) => format!("{} ({file})", path.rsplit("::").next().unwrap_or(path)),
-            None => file,
-        };
-        let verdict = if signature.is_async {
-            Verdict::Async
-        } else {
-            let streams = returns_named_iterator(&api, method);
-            verdict(&remote, &name, &signature.source, streams, receiver, &all_names)
-        };
-        let hidden = method.item.attrs.iter().any(|attr| {
-            matches!(attr, rustdoc_types::Attribute::Other(text) if text.contains("doc") && text.contains("hidden"))
-        });
-        let doc = first_doc_line(method.item.docs.as_deref());
-        let entry = Entry {
-            doc: if hidden {
-                Some(format!("{} (`#[doc(hidden)]` in the crate)", doc.unwrap_or_default()).trim_start().to_owned())
-            } else {
-                doc
-            },
-            signature: signature.source,
-            name,
-            verdict,
-            receiver,
-        };
-        match groups.iter_mut().find(|group| group.title == title) {
-            Some(group) => group.entries.push(entry),
-            None => groups.push(Group {
-                title,
-                entries: vec![entry],
-            }),
-        }
-    }
-
+    let (mut groups, spans) = group_methods(&api, &renderer, &kept, &remote, &root, &all_names);
     // The crate root's methods first, then file by file; traits after.
     groups.sort_by_key(|group| {
         let is_trait = group.title.contains(" (");
-        (is_trait, !group.title.ends_with("src/lib.rs"), if is_trait { String::new() } else { group.title.clone() })
+        (
+            is_trait,
+            !group.title.ends_with("src/lib.rs"),
+            if is_trait {
+                String::new()
+            } else {
+                group.title.clone()
+            },
+        )
     });
 
     let found = not_compiled::Found {
@@ -241,7 +173,7 @@ pub(crate) fn generate(args: &DeclareArgs, location: &Location) -> Result<String
                 extras.push(dep);
             }
         }
-        let scratch = Scratch::new(&workspace, &client, &extras)?;
+        scratch = Scratch::new(&workspace, &client, &extras)?;
         let fixes = verify::resolve_guesses(&scratch, &guesses, &api, &extras)?;
         for group in &mut groups {
             for entry in &mut group.entries {
@@ -276,6 +208,159 @@ pub(crate) fn generate(args: &DeclareArgs, location: &Location) -> Result<String
     verify::until_it_compiles(&scratch, &mut declaration, &type_name)
 }
 
+/// The methods to declare: the type's inherent ones, then each trait's;
+/// and the traits' public paths.
+fn collect_methods<'a>(
+    api: &'a Api,
+    args: &DeclareArgs,
+    krate: &str,
+    ty: rustdoc_types::Id,
+    client: &crate::metadata::Dep,
+) -> Result<(Vec<MethodItem<'a>>, Vec<String>)> {
+    let mut methods: Vec<MethodItem<'_>> = api.inherent_methods(ty);
+    let mut traits = Vec::new();
+    for trait_path in &args.traits {
+        if !trait_path.starts_with(&format!("{krate}::")) {
+            fail!(
+                "`--trait {trait_path}`: name a trait of {krate} (`{krate}::SomeTrait`) that `{}` implements",
+                args.ty
+            );
+        }
+        let id = api.find(trait_path, "trait", |inner| {
+            matches!(inner, ItemEnum::Trait(_))
+        })?;
+        let path = api
+            .public
+            .get(&id)
+            .map_or_else(|| trait_path.clone(), |path| path.join("::"));
+        methods.extend(api.trait_methods(ty, id, &path)?);
+        traits.push(path);
+    }
+    if methods.is_empty() {
+        fail!(
+            "`{}` has no public methods in {} {} with the features of this build{}",
+            args.ty,
+            client.package,
+            client.version,
+            if args.traits.is_empty() {
+                "; its methods may be in a trait: name it with `--trait`"
+            } else {
+                ""
+            }
+        );
+    }
+
+    Ok((methods, traits))
+}
+
+/// A method with the name of one before it (a trait's method shadowed by an
+/// inherent one) is not declared: a trait cannot declare a name twice.
+fn drop_repeated_names(
+    methods: Vec<MethodItem<'_>>,
+) -> (
+    Vec<MethodItem<'_>>,
+    HashSet<String>,
+    BTreeMap<String, Vec<String>>,
+) {
+    let mut not_declared: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut seen = HashSet::new();
+    let mut all_names = HashSet::new();
+    let mut kept = Vec::new();
+    for method in methods {
+        let name = method.item.name.clone().unwrap_or_default();
+        if !seen.insert(name.clone()) {
+            let why = match &method.from_trait {
+                Some(path) => format!(
+                    "`{path}`'s method has the name of a method declared above; call it in a closure"
+                ),
+                None => "declared twice".to_owned(),
+            };
+            not_declared.entry(why).or_default().push(name);
+            continue;
+        }
+        all_names.insert(name);
+        kept.push(method);
+    }
+
+    (kept, all_names, not_declared)
+}
+
+/// Each method's declaration and verdict, grouped by the file (or trait)
+/// that declares it; with the `(file, line)` of each.
+fn group_methods(
+    api: &Api,
+    renderer: &Renderer<'_>,
+    kept: &[MethodItem<'_>],
+    remote: &str,
+    root: &Path,
+    all_names: &HashSet<String>,
+) -> (Vec<Group>, Vec<(PathBuf, usize)>) {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut spans = Vec::new();
+    for method in kept {
+        let name = method.item.name.clone().unwrap_or_default();
+        let signature = renderer.signature(method);
+        let receiver = receiver_of(method);
+        let file = method
+            .item
+            .span
+            .as_ref()
+            .map(|span| {
+                spans.push((absolute(root, &span.filename), span.begin.0));
+                relative(root, &span.filename)
+            })
+            .unwrap_or_default();
+        let title = match &method.from_trait {
+            Some(path) => format!("{} ({file})", path.rsplit("::").next().unwrap_or(path)),
+            None => file,
+        };
+        let verdict = if signature.is_async {
+            Verdict::Async
+        } else {
+            let streams = returns_named_iterator(api, method);
+            verdict(
+                remote,
+                &name,
+                &signature.source,
+                streams,
+                receiver,
+                all_names,
+            )
+        };
+        let hidden = method.item.attrs.iter().any(|attr| {
+            matches!(attr, rustdoc_types::Attribute::Other(text) if text.contains("doc") && text.contains("hidden"))
+        });
+        let doc = first_doc_line(method.item.docs.as_deref());
+        let entry = Entry {
+            doc: if hidden {
+                Some(
+                    format!(
+                        "{} (`#[doc(hidden)]` in the crate)",
+                        doc.unwrap_or_default()
+                    )
+                    .trim_start()
+                    .to_owned(),
+                )
+            } else {
+                doc
+            },
+            signature: signature.source,
+            name,
+            verdict,
+            receiver,
+        };
+        match groups.iter_mut().find(|group| group.title == title) {
+            Some(group) => group.entries.push(entry),
+            None => groups.push(Group {
+                title,
+                entries: vec![entry],
+            }),
+        }
+    }
+
+    (groups, spans)
+}
+
 /// `from` replaced by `to` where it is a whole path (not the tail of a
 /// longer one).
 fn replace_path(text: &str, from: &str, to: &str) -> String {
@@ -284,7 +369,8 @@ fn replace_path(text: &str, from: &str, to: &str) -> String {
     while let Some(at) = rest.find(from) {
         let before = rest[..at].chars().next_back();
         let after = rest[at + from.len()..].chars().next();
-        let is_path_char = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':');
+        let is_path_char =
+            |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':');
         out.push_str(&rest[..at]);
         if is_path_char(before) || is_path_char(after) {
             out.push_str(from);
@@ -310,7 +396,7 @@ fn verdict(
     let rename = taken.contains(&twin).then(|| {
         let mut to = format!("{name}_twin{suffix}");
         while taken.contains(&to) {
-            to.insert_str(to.len() - suffix.len(), "_");
+            to.insert(to.len() - suffix.len(), '_');
         }
         Rename { to, taken: twin }
     });
@@ -338,7 +424,9 @@ fn verdict(
 fn receiver_of(method: &MethodItem<'_>) -> Receiver {
     match method.function.sig.inputs.first() {
         Some((name, ty)) if name == "self" => match ty {
-            Type::BorrowedRef { is_mutable: true, .. } => Receiver::Mut,
+            Type::BorrowedRef {
+                is_mutable: true, ..
+            } => Receiver::Mut,
             Type::BorrowedRef { .. } => Receiver::Ref,
             _ => Receiver::Value,
         },
@@ -357,14 +445,21 @@ fn returns_named_iterator(api: &Api, method: &MethodItem<'_>) -> bool {
 
 /// The doc's summary: its first paragraph, on one line.
 fn first_doc_line(docs: Option<&str>) -> Option<String> {
-    let lines = docs?.lines().map(str::trim).skip_while(|line| line.is_empty());
+    let lines = docs?
+        .lines()
+        .map(str::trim)
+        .skip_while(|line| line.is_empty());
     let paragraph: Vec<&str> = lines.take_while(|line| !line.is_empty()).collect();
     let summary = paragraph.join(" ");
     (!summary.is_empty()).then_some(summary)
 }
 
 fn absolute(root: &Path, file: &Path) -> PathBuf {
-    if file.is_absolute() { file.to_path_buf() } else { root.join(file) }
+    if file.is_absolute() {
+        file.to_path_buf()
+    } else {
+        root.join(file)
+    }
 }
 
 fn relative(root: &Path, file: &Path) -> String {

@@ -24,8 +24,13 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
     let metadata = command
         .exec()
         .map_err(|error| Failure(format!("`cargo metadata` failed: {error}")))?;
+    let members = metadata.workspace_packages();
     let files = if args.files.is_empty() {
-        let found = find_generated(metadata.workspace_root.as_std_path());
+        let member_dirs: Vec<PathBuf> = members
+            .iter()
+            .filter_map(|package| Some(package.manifest_path.parent()?.as_std_path().to_path_buf()))
+            .collect();
+        let found = find_generated(metadata.workspace_root.as_std_path(), &member_dirs);
         if found.is_empty() {
             fail!(
                 "no file written by `cargo asyncify declare` under {}\n  name the files to check",
@@ -36,16 +41,24 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
     } else {
         args.files.clone()
     };
-    let members = metadata.workspace_packages();
     let mut differ = 0;
     for path in &files {
         let old = std::fs::read_to_string(path).map_err(|error| io_failure(path, &error))?;
         let Some(header) = file::parse_header(&old) else {
-            fail!("{} was not written by `cargo asyncify declare` (it has no header)", path.display());
+            fail!(
+                "{} was not written by `cargo asyncify declare` (it has no header)",
+                path.display()
+            );
         };
-        let declare_args = parse_command(&header.command)
-            .ok_or_else(|| Failure(format!("{}: cannot read the command in its header", path.display())))?;
-        let dir = path.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let declare_args = parse_command(&header.command).ok_or_else(|| {
+            Failure(format!(
+                "{}: cannot read the command in its header",
+                path.display()
+            ))
+        })?;
+        let dir = path
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         let Some(member) = member_containing(&members, &dir) else {
             fail!("{} is in no package of this workspace", path.display());
         };
@@ -57,7 +70,12 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
         let new_header = file::parse_header(&new);
         let report = compare(&old, &new);
         if report.is_empty() && old == new {
-            println!("{}: up to date ({} {})", path.display(), header.package, header.version);
+            println!(
+                "{}: up to date ({} {})",
+                path.display(),
+                header.package,
+                header.version
+            );
             continue;
         }
         differ += 1;
@@ -74,12 +92,18 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
         for line in report {
             println!("  {line}");
         }
-        println!("  to write it again: {}", with_output(&header.command, path));
+        println!(
+            "  to write it again: {}",
+            with_output(&header.command, path)
+        );
     }
     if differ == 0 {
         Ok(ExitCode::SUCCESS)
     } else {
-        println!("{differ} of {} file(s) no longer match their client", files.len());
+        println!(
+            "{differ} of {} file(s) no longer match their client",
+            files.len()
+        );
         Ok(ExitCode::from(1))
     }
 }
@@ -115,9 +139,13 @@ fn methods(text: &str) -> BTreeMap<String, String> {
     };
     let mut out = BTreeMap::new();
     for item in &file.items {
-        let syn::Item::Trait(item) = item else { continue };
+        let syn::Item::Trait(item) = item else {
+            continue;
+        };
         for trait_item in &item.items {
-            let syn::TraitItem::Fn(method) = trait_item else { continue };
+            let syn::TraitItem::Fn(method) = trait_item else {
+                continue;
+            };
             let attrs: Vec<String> = method
                 .attrs
                 .iter()
@@ -125,7 +153,11 @@ fn methods(text: &str) -> BTreeMap<String, String> {
                 .map(|attr| attr.to_token_stream().to_string())
                 .collect();
             let sig = method.sig.to_token_stream().to_string();
-            let text = if attrs.is_empty() { sig } else { format!("{} {sig}", attrs.join(" ")) };
+            let text = if attrs.is_empty() {
+                sig
+            } else {
+                format!("{} {sig}", attrs.join(" "))
+            };
             out.insert(method.sig.ident.to_string(), text);
         }
     }
@@ -165,11 +197,16 @@ fn with_output(command: &str, path: &Path) -> String {
     }
 }
 
-fn find_generated(root: &Path) -> Vec<PathBuf> {
+/// Files with the header under `root`, leaving out `target` and packages
+/// that are not members of the workspace (a fixture with a workspace of its
+/// own).
+fn find_generated(root: &Path, members: &[PathBuf]) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut dirs = vec![root.to_path_buf()];
     while let Some(dir) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name();
@@ -178,9 +215,13 @@ fn find_generated(root: &Path) -> Vec<PathBuf> {
                 continue;
             }
             if path.is_dir() {
-                dirs.push(path);
+                let foreign = path.join("Cargo.toml").exists() && !members.contains(&path);
+                if !foreign {
+                    dirs.push(path);
+                }
             } else if name.ends_with(".rs")
-                && std::fs::read_to_string(&path).is_ok_and(|text| file::parse_header(&text).is_some())
+                && std::fs::read_to_string(&path)
+                    .is_ok_and(|text| file::parse_header(&text).is_some())
             {
                 found.push(path);
             }

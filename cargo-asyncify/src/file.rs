@@ -36,7 +36,11 @@ pub(crate) fn render(declaration: &Declaration) -> Result<String> {
         let indent = &line[..line.len() - line.trim_start().len()];
         match marked(line) {
             Some((true, text)) => {
-                if !printed.lines().nth(i.wrapping_sub(1)).is_some_and(|previous| previous.trim_end().ends_with('{')) {
+                if !printed
+                    .lines()
+                    .nth(i.wrapping_sub(1))
+                    .is_some_and(|previous| previous.trim_end().ends_with('{'))
+                {
                     out.push('\n');
                 }
                 let _ = writeln!(out, "{indent}// {text}");
@@ -71,7 +75,9 @@ fn marked(line: &str) -> Option<(bool, String)> {
     if let Some(text) = value.strip_prefix(GROUP_MARK) {
         Some((true, text.to_owned()))
     } else {
-        value.strip_prefix(MARK).map(|text| (false, text.to_owned()))
+        value
+            .strip_prefix(MARK)
+            .map(|text| (false, text.to_owned()))
     }
 }
 
@@ -91,7 +97,11 @@ fn header_text(declaration: &Declaration) -> String {
     let _ = writeln!(
         out,
         "// features: {}",
-        if features.is_empty() { "(none)".to_owned() } else { features.join(", ") }
+        if features.is_empty() {
+            "(none)".to_owned()
+        } else {
+            features.join(", ")
+        }
     );
     let _ = writeln!(out, "// command: {}", header.command);
     out.push_str(
@@ -115,7 +125,9 @@ fn trait_source(declaration: &Declaration) -> String {
         let _ = writeln!(
             out,
             "#[doc = {:?}] #[allow(unused_imports)] use {{{}}};",
-            format!("{MARK}The twins call the traits' methods on the client: they must be in scope."),
+            format!(
+                "{MARK}The twins call the traits' methods on the client: they must be in scope."
+            ),
             declaration
                 .traits
                 .iter()
@@ -134,7 +146,11 @@ fn trait_source(declaration: &Declaration) -> String {
     for group in &declaration.groups {
         for (i, entry) in group.entries.iter().enumerate() {
             if i == 0 {
-                let _ = write!(out, "#[doc = {:?}] ", format!("{GROUP_MARK}{}", group.title));
+                let _ = write!(
+                    out,
+                    "#[doc = {:?}] ",
+                    format!("{GROUP_MARK}{}", group.title)
+                );
             }
             if let Some(doc) = &entry.doc {
                 let _ = write!(out, "#[doc = {:?}] ", format!(" {doc}"));
@@ -156,7 +172,9 @@ fn trait_source(declaration: &Declaration) -> String {
                         let _ = write!(
                             out,
                             "#[doc = {:?}] #[asyncify(stream)] ",
-                            format!("{MARK}a stream twin: the iterator it returns may block in `next()`")
+                            format!(
+                                "{MARK}a stream twin: the iterator it returns may block in `next()`"
+                            )
                         );
                     }
                 }
@@ -164,7 +182,10 @@ fn trait_source(declaration: &Declaration) -> String {
                     let _ = write!(
                         out,
                         "#[doc = {:?}] #[asyncify(skip)] ",
-                        format!("{MARK}no twin: {}; instead: {}", no_twin.reason, no_twin.instead)
+                        format!(
+                            "{MARK}no twin: {}; instead: {}",
+                            no_twin.reason, no_twin.instead
+                        )
                     );
                 }
                 Verdict::Async => {
@@ -202,8 +223,8 @@ pub(crate) fn parse_header(text: &str) -> Option<Header> {
     for line in lines.take(6) {
         if let Some(rest) = line.strip_prefix("// crate: ") {
             let (package, version) = rest.split_once(' ')?;
-            header.package = package.to_owned();
-            header.version = version.to_owned();
+            package.clone_into(&mut header.package);
+            version.clone_into(&mut header.version);
         } else if let Some(rest) = line.strip_prefix("// features: ") {
             for feature in rest.split(", ").filter(|f| *f != "(none)") {
                 if feature == "default" {

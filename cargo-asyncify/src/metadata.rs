@@ -29,7 +29,10 @@ pub(crate) struct Dep {
 pub(crate) enum Source {
     CratesIo,
     Path,
-    Git { url: String, rev: String },
+    Git {
+        url: String,
+        rev: String,
+    },
     /// Another registry: named by its index URL, which a manifest cannot name.
     Other(String),
 }
@@ -91,7 +94,11 @@ impl Workspace {
                 "`{extern_name}` is not a dependency of package `{}`; its dependencies are: {}\n  \
                  add it with `cargo add {extern_name}`, or name the type by the path your crate uses",
                 self.package().name,
-                if names.is_empty() { "(none)".to_owned() } else { names.join(", ") },
+                if names.is_empty() {
+                    "(none)".to_owned()
+                } else {
+                    names.join(", ")
+                },
             );
         };
         let package = &self.metadata[&dep.pkg];
@@ -179,14 +186,18 @@ pub(crate) fn member_containing<'a>(members: &[&'a Package], path: &Path) -> Opt
         .filter_map(|package| {
             let dir = package.manifest_path.parent()?.as_std_path().to_path_buf();
             let dir = dir.canonicalize().unwrap_or(dir);
-            path.starts_with(&dir).then_some((dir.components().count(), *package))
+            path.starts_with(&dir)
+                .then_some((dir.components().count(), *package))
         })
         .max_by_key(|(depth, _)| *depth)
         .map(|(_, package)| package)
 }
 
 fn names(members: &[&Package]) -> String {
-    let mut names: Vec<&str> = members.iter().map(|package| package.name.as_str()).collect();
+    let mut names: Vec<&str> = members
+        .iter()
+        .map(|package| package.name.as_str())
+        .collect();
     names.sort_unstable();
     names.join(", ")
 }

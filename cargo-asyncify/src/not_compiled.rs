@@ -75,8 +75,12 @@ impl Scanner<'_> {
         if depth > 16 || !self.seen.insert(path.to_path_buf()) {
             return;
         }
-        let Ok(text) = std::fs::read_to_string(path) else { return };
-        let Ok(file) = syn::parse_file(&text) else { return };
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return;
+        };
+        let Ok(file) = syn::parse_file(&text) else {
+            return;
+        };
         let dir = module_dir(path);
         self.items(&file.items, path, &dir, cfgs, depth);
     }
@@ -91,7 +95,8 @@ impl Scanner<'_> {
                     if let Some((_, items)) = &module.content {
                         self.items(items, file, &sub_dir, &cfgs, depth);
                     } else {
-                        let explicit = path_attr(&module.attrs).map(|p| module_dir_of(file).join(p));
+                        let explicit =
+                            path_attr(&module.attrs).map(|p| module_dir_of(file).join(p));
                         let candidates = explicit.into_iter().chain([
                             dir.join(format!("{name}.rs")),
                             dir.join(&name).join("mod.rs"),
@@ -105,20 +110,30 @@ impl Scanner<'_> {
                     let cfgs = with(cfgs, &impl_.attrs);
                     for item in &impl_.items {
                         match item {
-                            ImplItem::Fn(method) if matches!(method.vis, syn::Visibility::Public(_)) => {
-                                self.out.push((method.sig.ident.to_string(), with(&cfgs, &method.attrs)));
+                            ImplItem::Fn(method)
+                                if matches!(method.vis, syn::Visibility::Public(_)) =>
+                            {
+                                self.out.push((
+                                    method.sig.ident.to_string(),
+                                    with(&cfgs, &method.attrs),
+                                ));
                             }
                             ImplItem::Macro(mac) => self.macro_tokens(&mac.mac.tokens, &cfgs),
                             _ => {}
                         }
                     }
                 }
-                Item::Trait(trait_) if self.found.trait_names.contains(&trait_.ident.to_string()) => {
+                Item::Trait(trait_)
+                    if self.found.trait_names.contains(&trait_.ident.to_string()) =>
+                {
                     let cfgs = with(cfgs, &trait_.attrs);
                     for item in &trait_.items {
                         match item {
                             TraitItem::Fn(method) => {
-                                self.out.push((method.sig.ident.to_string(), with(&cfgs, &method.attrs)));
+                                self.out.push((
+                                    method.sig.ident.to_string(),
+                                    with(&cfgs, &method.attrs),
+                                ));
                             }
                             TraitItem::Macro(mac) => self.macro_tokens(&mac.mac.tokens, &cfgs),
                             _ => {}
@@ -180,12 +195,16 @@ impl Scanner<'_> {
                         continue;
                     }
                 }
-                TokenTree::Ident(ident) if ["pub", "unsafe", "async", "const", "extern"].contains(&ident.to_string().as_str()) => {}
+                TokenTree::Ident(ident)
+                    if ["pub", "unsafe", "async", "const", "extern"]
+                        .contains(&ident.to_string().as_str()) => {}
                 TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
                     pending.clear();
                     self.macro_tokens(&group.stream(), cfgs);
                 }
-                TokenTree::Group(group) if group.delimiter() == Delimiter::Parenthesis && pending.is_empty() => {
+                TokenTree::Group(group)
+                    if group.delimiter() == Delimiter::Parenthesis && pending.is_empty() =>
+                {
                     self.macro_tokens(&group.stream(), cfgs);
                 }
                 TokenTree::Punct(p) if p.as_char() == ';' => pending.clear(),
@@ -265,13 +284,23 @@ fn reason(cfgs: &[syn::Meta], features: &[String]) -> Option<String> {
     if let [one] = off.as_slice() {
         if let Some(any) = any_features(one) {
             let names: Vec<String> = any.iter().map(|f| format!("`{f}`")).collect();
-            return Some(format!("not compiled without one of the features {}", names.join(", ")));
+            return Some(format!(
+                "not compiled without one of the features {}",
+                names.join(", ")
+            ));
         }
     }
     if features_off.len() == off.len() {
         let names: Vec<String> = features_off.iter().map(|f| format!("`{f}`")).collect();
-        let noun = if names.len() == 1 { "feature" } else { "features" };
-        Some(format!("not compiled without {noun} {}", names.join(" and ")))
+        let noun = if names.len() == 1 {
+            "feature"
+        } else {
+            "features"
+        };
+        Some(format!(
+            "not compiled without {noun} {}",
+            names.join(" and ")
+        ))
     } else {
         let text: Vec<String> = off
             .iter()
@@ -287,7 +316,10 @@ fn any_features(predicate: &TokenStream) -> Option<Vec<String>> {
     if !list.path.is_ident("any") {
         return None;
     }
-    split_commas(list.tokens).iter().map(single_feature).collect()
+    split_commas(list.tokens)
+        .iter()
+        .map(single_feature)
+        .collect()
 }
 
 /// A `cfg` predicate as it is written by hand.
@@ -326,7 +358,11 @@ fn evaluate(predicate: &TokenStream, features: &[String]) -> Option<bool> {
     }
     let meta = syn::parse2::<syn::Meta>(predicate.clone()).ok()?;
     match &meta {
-        syn::Meta::Path(path) if path.is_ident("docsrs") || path.is_ident("test") || path.is_ident("doc") => Some(false),
+        syn::Meta::Path(path)
+            if path.is_ident("docsrs") || path.is_ident("test") || path.is_ident("doc") =>
+        {
+            Some(false)
+        }
         syn::Meta::List(list) => {
             let inner: Vec<TokenStream> = split_commas(list.tokens.clone());
             let values: Vec<Option<bool>> = inner.iter().map(|p| evaluate(p, features)).collect();

@@ -7,8 +7,9 @@
 use std::collections::HashMap;
 
 use rustdoc_types::{
-    AssocItemConstraintKind, FunctionPointer, GenericArg, GenericArgs, GenericBound, GenericParamDef,
-    GenericParamDefKind, Generics, ItemEnum, Path, Term, TraitBoundModifier, Type, WherePredicate,
+    AssocItemConstraintKind, FunctionPointer, GenericArg, GenericArgs, GenericBound,
+    GenericParamDef, GenericParamDefKind, Generics, ItemEnum, Path, Term, TraitBoundModifier, Type,
+    WherePredicate,
 };
 
 use crate::api::{Api, MethodItem};
@@ -196,7 +197,10 @@ impl<'a> Renderer<'a> {
         if params.is_empty() {
             String::new()
         } else {
-            let params: Vec<String> = params.iter().filter_map(|param| self.param(param)).collect();
+            let params: Vec<String> = params
+                .iter()
+                .filter_map(|param| self.param(param))
+                .collect();
             format!("for<{}> ", params.join(", "))
         }
     }
@@ -214,7 +218,11 @@ impl<'a> Renderer<'a> {
                         TraitBoundModifier::Maybe => "?",
                         TraitBoundModifier::None | TraitBoundModifier::MaybeConst => "",
                     };
-                    format!("{}{modifier}{}", self.binder(generic_params), self.path(trait_))
+                    format!(
+                        "{}{modifier}{}",
+                        self.binder(generic_params),
+                        self.path(trait_)
+                    )
                 }
                 GenericBound::Outlives(lifetime) => lifetime.clone(),
                 GenericBound::Use(args) => {
@@ -246,19 +254,36 @@ impl<'a> Renderer<'a> {
                 let mut parts: Vec<String> = dyn_trait
                     .traits
                     .iter()
-                    .map(|poly| format!("{}{}", self.binder(&poly.generic_params), self.path(&poly.trait_)))
+                    .map(|poly| {
+                        format!(
+                            "{}{}",
+                            self.binder(&poly.generic_params),
+                            self.path(&poly.trait_)
+                        )
+                    })
                     .collect();
                 if let Some(lifetime) = &dyn_trait.lifetime {
                     parts.push(lifetime.clone());
                 }
                 format!("dyn {}", parts.join(" + "))
             }
-            Type::Generic(name) => self.subst.get(name).cloned().unwrap_or_else(|| name.clone()),
+            Type::Generic(name) => self
+                .subst
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| name.clone()),
             Type::Primitive(name) => name.clone(),
             Type::FunctionPointer(pointer) => self.fn_pointer(pointer),
             Type::Tuple(types) => match types.as_slice() {
                 [one] => format!("({},)", self.ty(one)),
-                types => format!("({})", types.iter().map(|t| self.ty(t)).collect::<Vec<_>>().join(", ")),
+                types => format!(
+                    "({})",
+                    types
+                        .iter()
+                        .map(|t| self.ty(t))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             },
             Type::Slice(inner) => format!("[{}]", self.ty(inner)),
             Type::Array { type_, len } => format!("[{}; {len}]", self.ty(type_)),
@@ -266,7 +291,11 @@ impl<'a> Renderer<'a> {
             Type::ImplTrait(bounds) => format!("impl {}", self.bounds(bounds)),
             Type::Infer => "_".to_owned(),
             Type::RawPointer { is_mutable, type_ } => {
-                format!("*{} {}", if *is_mutable { "mut" } else { "const" }, self.ty(type_))
+                format!(
+                    "*{} {}",
+                    if *is_mutable { "mut" } else { "const" },
+                    self.ty(type_)
+                )
             }
             Type::BorrowedRef {
                 lifetime,
@@ -302,9 +331,16 @@ impl<'a> Renderer<'a> {
                 self_type,
                 trait_,
             } => {
-                let args = args.as_deref().map(|args| self.generic_args(args)).unwrap_or_default();
+                let args = args
+                    .as_deref()
+                    .map(|args| self.generic_args(args))
+                    .unwrap_or_default();
                 match trait_ {
-                    Some(trait_) => format!("<{} as {}>::{name}{args}", self.ty(self_type), self.path(trait_)),
+                    Some(trait_) => format!(
+                        "<{} as {}>::{name}{args}",
+                        self.ty(self_type),
+                        self.path(trait_)
+                    ),
                     None => format!("{}::{name}{args}", self.ty(self_type)),
                 }
             }
@@ -318,12 +354,18 @@ impl<'a> Renderer<'a> {
         }
         match &pointer.header.abi {
             rustdoc_types::Abi::Rust => {}
-            rustdoc_types::Abi::C { .. } => out.push_str("extern \"C\" "),
             rustdoc_types::Abi::System { .. } => out.push_str("extern \"system\" "),
             _ => out.push_str("extern \"C\" "),
         }
-        let inputs: Vec<String> = pointer.sig.inputs.iter().map(|(_, ty)| self.ty(ty)).collect();
-        out.push_str(&format!("fn({})", inputs.join(", ")));
+        let inputs: Vec<String> = pointer
+            .sig
+            .inputs
+            .iter()
+            .map(|(_, ty)| self.ty(ty))
+            .collect();
+        out.push_str("fn(");
+        out.push_str(&inputs.join(", "));
+        out.push(')');
         if let Some(output) = &pointer.sig.output {
             out.push_str(" -> ");
             out.push_str(&self.ty(output));
@@ -433,7 +475,10 @@ impl<'a> Renderer<'a> {
         let mut subst = HashMap::new();
         if let Some(GenericArgs::AngleBracketed { args, .. }) = path.args.as_deref() {
             let types = alias.generics.params.iter().filter(|param| {
-                matches!(param.kind, GenericParamDefKind::Type { .. } | GenericParamDefKind::Const { .. })
+                matches!(
+                    param.kind,
+                    GenericParamDefKind::Type { .. } | GenericParamDefKind::Const { .. }
+                )
             });
             let values = args.iter().filter_map(|arg| match arg {
                 GenericArg::Type(ty) => Some(self.ty(ty)),
@@ -487,53 +532,104 @@ pub(crate) struct Guess {
     pub(crate) name: String,
 }
 
+/// What std's prelude names without a path.
+const PRELUDE: &[&str] = &[
+    "core::option::Option",
+    "core::result::Result",
+    "alloc::string::String",
+    "alloc::vec::Vec",
+    "alloc::boxed::Box",
+    "core::marker::Send",
+    "core::marker::Sync",
+    "core::marker::Sized",
+    "core::marker::Copy",
+    "core::marker::Unpin",
+    "core::clone::Clone",
+    "core::ops::function::Fn",
+    "core::ops::function::FnMut",
+    "core::ops::function::FnOnce",
+    "core::iter::traits::iterator::Iterator",
+    "core::iter::traits::collect::IntoIterator",
+    "core::iter::traits::collect::Extend",
+    "core::iter::traits::collect::FromIterator",
+    "core::iter::traits::double_ended::DoubleEndedIterator",
+    "core::iter::traits::exact_size::ExactSizeIterator",
+    "alloc::string::ToString",
+    "alloc::borrow::ToOwned",
+    "core::convert::AsRef",
+    "core::convert::AsMut",
+    "core::convert::Into",
+    "core::convert::From",
+    "core::convert::TryFrom",
+    "core::convert::TryInto",
+    "core::default::Default",
+    "core::cmp::PartialEq",
+    "core::cmp::Eq",
+    "core::cmp::PartialOrd",
+    "core::cmp::Ord",
+    "core::ops::drop::Drop",
+];
+/// std's public modules, for paths of items defined in private ones.
+const MODULES: &[&str] = &[
+    "alloc",
+    "any",
+    "array",
+    "borrow",
+    "boxed",
+    "cell",
+    "char",
+    "cmp",
+    "collections",
+    "collections::hash_map",
+    "collections::btree_map",
+    "collections::hash_set",
+    "collections::btree_set",
+    "collections::vec_deque",
+    "convert",
+    "default",
+    "env",
+    "error",
+    "ffi",
+    "fmt",
+    "fs",
+    "future",
+    "hash",
+    "io",
+    "iter",
+    "marker",
+    "mem",
+    "net",
+    "num",
+    "ops",
+    "option",
+    "os",
+    "os::fd",
+    "os::raw",
+    "os::unix",
+    "os::unix::ffi",
+    "os::unix::io",
+    "os::unix::net",
+    "os::unix::fs",
+    "path",
+    "pin",
+    "process",
+    "ptr",
+    "rc",
+    "result",
+    "slice",
+    "str",
+    "string",
+    "sync",
+    "sync::atomic",
+    "sync::mpsc",
+    "task",
+    "thread",
+    "time",
+    "vec",
+];
+
 /// A path in std, core or alloc as std's public modules name it.
 fn std_path(segments: &[String]) -> String {
-    const PRELUDE: &[&str] = &[
-        "core::option::Option",
-        "core::result::Result",
-        "alloc::string::String",
-        "alloc::vec::Vec",
-        "alloc::boxed::Box",
-        "core::marker::Send",
-        "core::marker::Sync",
-        "core::marker::Sized",
-        "core::marker::Copy",
-        "core::marker::Unpin",
-        "core::clone::Clone",
-        "core::ops::function::Fn",
-        "core::ops::function::FnMut",
-        "core::ops::function::FnOnce",
-        "core::iter::traits::iterator::Iterator",
-        "core::iter::traits::collect::IntoIterator",
-        "core::iter::traits::collect::Extend",
-        "core::iter::traits::collect::FromIterator",
-        "core::iter::traits::double_ended::DoubleEndedIterator",
-        "core::iter::traits::exact_size::ExactSizeIterator",
-        "alloc::string::ToString",
-        "alloc::borrow::ToOwned",
-        "core::convert::AsRef",
-        "core::convert::AsMut",
-        "core::convert::Into",
-        "core::convert::From",
-        "core::convert::TryFrom",
-        "core::convert::TryInto",
-        "core::default::Default",
-        "core::cmp::PartialEq",
-        "core::cmp::Eq",
-        "core::cmp::PartialOrd",
-        "core::cmp::Ord",
-        "core::ops::drop::Drop",
-    ];
-    const MODULES: &[&str] = &[
-        "alloc", "any", "array", "borrow", "boxed", "cell", "char", "cmp", "collections",
-        "collections::hash_map", "collections::btree_map", "collections::hash_set",
-        "collections::btree_set", "collections::vec_deque", "convert", "default", "env", "error",
-        "ffi", "fmt", "fs", "future", "hash", "io", "iter", "marker", "mem", "net", "num", "ops",
-        "option", "os", "os::fd", "os::raw", "os::unix", "os::unix::ffi", "os::unix::io",
-        "os::unix::net", "os::unix::fs", "path", "pin", "process", "ptr", "rc", "result", "slice",
-        "str", "string", "sync", "sync::atomic", "sync::mpsc", "task", "thread", "time", "vec",
-    ];
     let joined = segments.join("::");
     if PRELUDE.contains(&joined.as_str()) {
         return segments.last().cloned().unwrap_or_default();

@@ -55,7 +55,8 @@ impl Scratch {
         // user's build has; cargo drops what the scratch package does not use.
         let lock = workspace.lock_file();
         if lock.exists() {
-            std::fs::copy(&lock, dir.join("Cargo.lock")).map_err(|error| io_failure(&lock, &error))?;
+            std::fs::copy(&lock, dir.join("Cargo.lock"))
+                .map_err(|error| io_failure(&lock, &error))?;
         }
         Ok(Scratch {
             dir,
@@ -101,9 +102,15 @@ impl Scratch {
             );
         }
         let text = std::fs::read_to_string(&json).map_err(|error| io_failure(&json, &error))?;
-        let format: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|error| Failure(format!("rustdoc wrote invalid JSON ({}): {error}", json.display())))?;
-        let version = format.get("format_version").and_then(serde_json::Value::as_u64);
+        let format: serde_json::Value = serde_json::from_str(&text).map_err(|error| {
+            Failure(format!(
+                "rustdoc wrote invalid JSON ({}): {error}",
+                json.display()
+            ))
+        })?;
+        let version = format
+            .get("format_version")
+            .and_then(serde_json::Value::as_u64);
         if version != Some(u64::from(rustdoc_types::FORMAT_VERSION)) {
             fail!(
                 "your toolchain's rustdoc writes JSON format {}, and this cargo-asyncify reads format {} \
@@ -113,8 +120,12 @@ impl Scratch {
                 rustdoc_types::FORMAT_VERSION
             );
         }
-        serde_json::from_value(format)
-            .map_err(|error| Failure(format!("could not read rustdoc's JSON ({}): {error}", json.display())))
+        serde_json::from_value(format).map_err(|error| {
+            Failure(format!(
+                "could not read rustdoc's JSON ({}): {error}",
+                json.display()
+            ))
+        })
     }
 
     /// `cargo check` of `source` as the scratch package's library: the
@@ -122,7 +133,14 @@ impl Scratch {
     pub(crate) fn check(&self, source: &str) -> Result<Vec<Diagnostic>> {
         write(&self.dir.join("lib.rs"), source)?;
         let output = Command::new(cargo())
-            .args(["check", "--quiet", "--lib", "--message-format", "json", "--manifest-path"])
+            .args([
+                "check",
+                "--quiet",
+                "--lib",
+                "--message-format",
+                "json",
+                "--manifest-path",
+            ])
             .arg(self.dir.join("Cargo.toml"))
             .arg("--target-dir")
             .arg(&self.target)
@@ -147,7 +165,11 @@ impl Scratch {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .filter(|span| span["file_name"].as_str().is_some_and(|name| name.ends_with("lib.rs")))
+                .filter(|span| {
+                    span["file_name"]
+                        .as_str()
+                        .is_some_and(|name| name.ends_with("lib.rs"))
+                })
                 .filter_map(|span| Some((span["is_primary"] == true, span["line_start"].as_u64()?)))
                 .collect::<Vec<_>>();
             diagnostics.push(Diagnostic {
@@ -205,7 +227,10 @@ fn lib_name_in(manifest: &str) -> Option<String> {
 fn requirement(dep: &Dep) -> Result<String> {
     let features: Vec<String> = dep.features.iter().map(|f| format!("{f:?}")).collect();
     let mut fields = match &dep.source {
-        Source::CratesIo => format!("package = {:?}, version = \"={}\"", dep.package, dep.version),
+        Source::CratesIo => format!(
+            "package = {:?}, version = \"={}\"",
+            dep.package, dep.version
+        ),
         Source::Path => format!(
             "package = {:?}, path = {:?}",
             dep.package,

@@ -11,21 +11,29 @@ use syn::spanned::Spanned;
 
 use crate::api::Api;
 use crate::classify;
-use crate::metadata::Dep;
-use crate::render::Guess;
 use crate::declare::{Declaration, Verdict};
 use crate::failure::{Result, fail};
 use crate::file;
+use crate::metadata::Dep;
+use crate::render::Guess;
 use crate::scratch::Scratch;
 
 const ROUNDS: usize = 8;
 
-pub(crate) fn until_it_compiles(scratch: &Scratch, declaration: &mut Declaration, type_name: &str) -> Result<String> {
+pub(crate) fn until_it_compiles(
+    scratch: &Scratch,
+    declaration: &mut Declaration,
+    type_name: &str,
+) -> Result<String> {
     for round in 0..ROUNDS {
         let text = file::render(declaration)?;
         eprintln!(
             "    Checking the declaration with the compiler{}",
-            if round == 0 { String::new() } else { format!(" (round {})", round + 1) }
+            if round == 0 {
+                String::new()
+            } else {
+                format!(" (round {})", round + 1)
+            }
         );
         let diagnostics = scratch.check(&text)?;
         if diagnostics.is_empty() {
@@ -41,7 +49,9 @@ pub(crate) fn until_it_compiles(scratch: &Scratch, declaration: &mut Declaration
                     .map(|(name, ..)| name.clone())
             });
             if let Some(method) = method {
-                verdicts.entry(method).or_insert_with(|| diagnostic.message.clone());
+                verdicts
+                    .entry(method)
+                    .or_insert_with(|| diagnostic.message.clone());
             }
         }
         if verdicts.is_empty() {
@@ -53,7 +63,9 @@ pub(crate) fn until_it_compiles(scratch: &Scratch, declaration: &mut Declaration
         }
         apply(declaration, &verdicts, type_name);
     }
-    fail!("the generated declaration still does not compile after {ROUNDS} rounds of the compiler's check")
+    fail!(
+        "the generated declaration still does not compile after {ROUNDS} rounds of the compiler's check"
+    )
 }
 
 /// Where each guessed path into another crate can be named: the user's own
@@ -81,19 +93,29 @@ pub(crate) fn resolve_guesses(
         if depends {
             paths.push(guess.path.clone());
         }
-        paths.extend(modules.iter().map(|module| format!("{}::{}", module.join("::"), guess.name)));
+        paths.extend(
+            modules
+                .iter()
+                .map(|module| format!("{}::{}", module.join("::"), guess.name)),
+        );
         if depends {
             paths.push(format!("{}::{}", guess.krate, guess.name));
         }
         let mut numbered = Vec::new();
         for (j, path) in paths.into_iter().enumerate() {
             line += 1;
-            let _ = writeln!(probe, "#[allow(unused_imports)] use {path} as __asyncify_probe_{i}_{j};");
+            let _ = writeln!(
+                probe,
+                "#[allow(unused_imports)] use {path} as __asyncify_probe_{i}_{j};"
+            );
             numbered.push((line, path));
         }
         candidates.push(numbered);
     }
-    eprintln!("    Checking where {} path(s) into other crates can be named", guesses.len());
+    eprintln!(
+        "    Checking where {} path(s) into other crates can be named",
+        guesses.len()
+    );
     let failing: HashSet<usize> = scratch
         .check(&probe)?
         .iter()
@@ -101,7 +123,10 @@ pub(crate) fn resolve_guesses(
         .collect();
     let mut fixes = Vec::new();
     for (guess, numbered) in guesses.iter().zip(candidates) {
-        if let Some((_, path)) = numbered.into_iter().find(|(line, _)| !failing.contains(line)) {
+        if let Some((_, path)) = numbered
+            .into_iter()
+            .find(|(line, _)| !failing.contains(line))
+        {
             if path != guess.path {
                 fixes.push((guess.path.clone(), path));
             }
@@ -133,7 +158,9 @@ fn apply(declaration: &mut Declaration, verdicts: &HashMap<String, String>, type
                     let first = message.lines().next().unwrap_or(message);
                     declaration
                         .not_declared
-                        .entry(format!("the declaration does not compile against `{type_name}`: {first}"))
+                        .entry(format!(
+                            "the declaration does not compile against `{type_name}`: {first}"
+                        ))
                         .or_default()
                         .push(entry.name.clone());
                     false
@@ -152,10 +179,14 @@ fn method_lines(text: &str) -> Vec<(String, usize, usize)> {
     };
     let mut out = Vec::new();
     for item in &file.items {
-        let syn::Item::Trait(item) = item else { continue };
+        let syn::Item::Trait(item) = item else {
+            continue;
+        };
         let mut previous_end = item.brace_token.span.open().start().line;
         for trait_item in &item.items {
-            let syn::TraitItem::Fn(method) = trait_item else { continue };
+            let syn::TraitItem::Fn(method) = trait_item else {
+                continue;
+            };
             let end = method.span().end().line;
             // Comments above it (lost by the parser) belong to it too.
             out.push((method.sig.ident.to_string(), previous_end + 1, end));

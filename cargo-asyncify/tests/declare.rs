@@ -100,7 +100,9 @@ fn declare_writes_every_method_as_the_crate_declares_it() {
         "// command: cargo asyncify declare fixture_client::Client --trait fixture_client::Commands \
          --trait fixture_client::MacroCommands -o src/client_async.rs\n"
     ));
-    assert!(generated.contains("#[asyncify(remote = fixture_client::Client)]\npub trait ClientAsync {"));
+    assert!(
+        generated.contains("#[asyncify(remote = fixture_client::Client)]\npub trait ClientAsync {")
+    );
     // Paths through the public re-exports, not the private modules.
     assert!(generated.contains("fn get(&self, key: &str) -> Option<fixture_client::Record>;"));
     assert!(!generated.contains("records::"));
@@ -108,8 +110,13 @@ fn declare_writes_every_method_as_the_crate_declares_it() {
     // The crate-private alias, replaced by what it stands for.
     assert!(generated.contains("fn bytes(&self, key: &str) -> Vec<u8>;"));
     // A generic method and `impl Trait` arguments, as declared.
-    assert!(generated.contains("fn put<V: Into<String>>(&mut self, key: &str, value: V) -> std::io::Result<()>;"));
-    assert!(generated.contains("fn open(name: impl AsRef<str>) -> std::io::Result<fixture_client::Client>;"));
+    assert!(generated.contains(
+        "fn put<V: Into<String>>(&mut self, key: &str, value: V) -> std::io::Result<()>;"
+    ));
+    assert!(
+        generated
+            .contains("fn open(name: impl AsRef<str>) -> std::io::Result<fixture_client::Client>;")
+    );
     // Written by `macro_rules!`: in the impl and in the trait.
     assert!(generated.contains("/// How often a key was found.\n    fn hits(&self) -> u64;"));
     assert!(generated.contains("fn incr(&self, times: u32) -> String;"));
@@ -126,9 +133,15 @@ fn declare_writes_every_method_as_the_crate_declares_it() {
     assert!(generated.contains(
         "// no twin: its return type borrows, but the result is sent back from the blocking pool and must be `'static`; instead: "
     ));
-    assert_skipped(&generated, "fn config(&self) -> &fixture_client::types::Config;");
+    assert_skipped(
+        &generated,
+        "fn config(&self) -> &fixture_client::types::Config;",
+    );
     // A result that is not `Send`: found by the compiler's check.
-    assert_skipped(&generated, "fn raw(&self) -> fixture_client::types::RawHandle;");
+    assert_skipped(
+        &generated,
+        "fn raw(&self) -> fixture_client::types::RawHandle;",
+    );
     assert!(generated.contains("not `Send`"));
     // A named iterator: a stream twin.
     assert!(generated.contains("#[asyncify(stream)]\n    fn rows(&self) -> fixture_client::Rows;"));
@@ -180,7 +193,11 @@ async fn main() {
         .env("CARGO_TARGET_DIR", target_dir())
         .output()
         .unwrap();
-    assert!(run.status.success(), "the fixture did not build or run:\n{}", text(&run.stderr));
+    assert!(
+        run.status.success(),
+        "the fixture did not build or run:\n{}",
+        text(&run.stderr)
+    );
     assert_eq!(text(&run.stdout).trim(), "k=v hits=2 INCR db x3 pong db");
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -195,7 +212,9 @@ fn assert_skipped(generated: &str, signature: &str) {
         "`{signature}` has no #[asyncify(skip)]: {before:?}"
     );
     assert!(
-        before.iter().any(|line| line.trim_start().starts_with("// no twin: ")),
+        before
+            .iter()
+            .any(|line| line.trim_start().starts_with("// no twin: ")),
         "`{signature}` has no `// no twin:` line: {before:?}"
     );
 }
@@ -207,7 +226,12 @@ fn check_names_the_methods_that_changed() {
     let file = dir.join("src/client_async.rs");
 
     let output = tool(&dir, &["check", "src/client_async.rs"]);
-    assert!(output.status.success(), "{}{}", text(&output.stdout), text(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
     assert!(text(&output.stdout).contains("up to date"));
 
     // One method removed from the file, one changed.
@@ -218,12 +242,29 @@ fn check_names_the_methods_that_changed() {
     std::fs::write(&file, &edited).unwrap();
     let output = tool(&dir, &["check"]);
     let stdout = text(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{stdout}{}", text(&output.stderr));
-    assert!(stdout.contains("added in the client:   fn hits (& self) -> u64"), "{stdout}");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{stdout}{}",
+        text(&output.stderr)
+    );
+    assert!(
+        stdout.contains("added in the client:   fn hits (& self) -> u64"),
+        "{stdout}"
+    );
     assert!(stdout.contains("changed:               misses"), "{stdout}");
-    assert!(stdout.contains("in the file:       fn misses (& self) -> u32"), "{stdout}");
-    assert!(!stdout.contains("incr"), "only the two methods are named: {stdout}");
-    assert!(stdout.contains("to write it again: cargo asyncify declare fixture_client::Client"), "{stdout}");
+    assert!(
+        stdout.contains("in the file:       fn misses (& self) -> u32"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("incr"),
+        "only the two methods are named: {stdout}"
+    );
+    assert!(
+        stdout.contains("to write it again: cargo asyncify declare fixture_client::Client"),
+        "{stdout}"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -231,24 +272,45 @@ fn check_names_the_methods_that_changed() {
 fn bad_input_is_a_clear_error_with_exit_code_2() {
     let dir = fixture("errors");
     let cases: [(&[&str], &str); 5] = [
-        (&["declare", "fixture_client::Clinet"], "no public type `fixture_client::Clinet`"),
-        (&["declare", "fixture_client::Clinet"], "the closest are: `fixture_client::Client`"),
-        (&["declare", "tokio_stream::Stream"], "`tokio_stream` is not a dependency of package `fixture-user`"),
-        (&["declare", "fixture_client::types::Config"], "has no public methods"),
-        (&["declare", "Client"], "is not a path to a type of a dependency"),
+        (
+            &["declare", "fixture_client::Clinet"],
+            "no public type `fixture_client::Clinet`",
+        ),
+        (
+            &["declare", "fixture_client::Clinet"],
+            "the closest are: `fixture_client::Client`",
+        ),
+        (
+            &["declare", "tokio_stream::Stream"],
+            "`tokio_stream` is not a dependency of package `fixture-user`",
+        ),
+        (
+            &["declare", "fixture_client::types::Config"],
+            "has no public methods",
+        ),
+        (
+            &["declare", "Client"],
+            "is not a path to a type of a dependency",
+        ),
     ];
     for (args, message) in cases {
         let output = tool(&dir, args);
         let stderr = text(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
-        assert!(stderr.contains(message), "{args:?}: expected {message:?} in:\n{stderr}");
+        assert!(
+            stderr.contains(message),
+            "{args:?}: expected {message:?} in:\n{stderr}"
+        );
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 
     // A file the tool did not write is not overwritten.
     let mine = dir.join("src/mine.rs");
     std::fs::write(&mine, "// my own code\n").unwrap();
-    let output = tool(&dir, &["declare", "fixture_client::Client", "-o", "src/mine.rs"]);
+    let output = tool(
+        &dir,
+        &["declare", "fixture_client::Client", "-o", "src/mine.rs"],
+    );
     assert_eq!(output.status.code(), Some(2));
     assert!(text(&output.stderr).contains("was not written by `cargo asyncify`"));
     assert!(text(&output.stderr).contains("--force"));

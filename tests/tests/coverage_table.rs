@@ -19,12 +19,14 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-const CLIENTS: [(&str, &str); 5] = [
+const CLIENTS: [(&str, &str); 7] = [
     ("s3.rs", "`s3::Bucket`"),
     ("postgres.rs", "`postgres::Client`"),
     ("sqlite.rs", "`rusqlite::Connection`"),
     ("ureq.rs", "`ureq::Agent`"),
     ("redis.rs", "`redis::Connection`"),
+    ("git2.rs", "`git2::Repository`"),
+    ("redb.rs", "`redb::Database`"),
 ];
 
 const BEGIN: &str = "<!-- coverage-table:begin -->";
@@ -197,7 +199,9 @@ fn table() -> String {
         let mut groups: Vec<(&str, String, Vec<&str>)> = Vec::new();
         for (why, idiom, name) in &counts.refused {
             // The idiom names the method: `c.prepare(..)`.
-            let idiom = idiom.replace(&format!(".{name}("), ".method(").replace(&format!("::{name}("), "::method(");
+            let idiom = idiom
+                .replace(&format!(".{name}("), ".method(")
+                .replace(&format!("::{name}("), "::method(");
             match groups.iter_mut().find(|(w, i, _)| w == why && *i == idiom) {
                 Some((_, _, names)) => names.push(name),
                 None => groups.push((why, idiom, vec![name])),

@@ -105,6 +105,7 @@ fn generate_trait(input: &Input, methods: &[&Method]) -> TokenStream {
             private_interfaces,
             unreachable_pub,
             unused_qualifications,
+            clippy::implied_bounds_in_impls,
             clippy::multiple_bound_locations,
             clippy::too_many_arguments,
             clippy::type_complexity,
@@ -119,6 +120,7 @@ fn generate_trait(input: &Input, methods: &[&Method]) -> TokenStream {
             private_bounds,
             private_interfaces,
             unused_qualifications,
+            clippy::implied_bounds_in_impls,
             clippy::multiple_bound_locations,
             clippy::too_many_arguments,
             clippy::type_complexity,
@@ -151,6 +153,7 @@ fn generate_constructors(input: &Input, methods: &[&Method]) -> TokenStream {
         #[allow(
             deprecated,
             unused_qualifications,
+            clippy::implied_bounds_in_impls,
             clippy::multiple_bound_locations,
             clippy::too_many_arguments,
             clippy::type_complexity,

@@ -131,19 +131,13 @@ pub trait ClientAsync {
     /// Executes a `COPY FROM STDIN` statement, returning the number of rows created.
     // no twin: its return type borrows, but the result is sent back from the blocking pool and must be `'static`; instead: use what it returns inside one closure and return owned values, `client.offload_mut(move |c| c.copy_in(..))`
     #[asyncify(skip)]
-    fn copy_in<T>(
-        &mut self,
-        query: &T,
-    ) -> Result<postgres::CopyInWriter<'_>, postgres::Error>
+    fn copy_in<T>(&mut self, query: &T) -> Result<postgres::CopyInWriter<'_>, postgres::Error>
     where
         T: ?Sized + postgres::ToStatement;
     /// Executes a `COPY TO STDOUT` statement, returning a reader of the resulting data.
     // no twin: its return type borrows, but the result is sent back from the blocking pool and must be `'static`; instead: use what it returns inside one closure and return owned values, `client.offload_mut(move |c| c.copy_out(..))`
     #[asyncify(skip)]
-    fn copy_out<T>(
-        &mut self,
-        query: &T,
-    ) -> Result<postgres::CopyOutReader<'_>, postgres::Error>
+    fn copy_out<T>(&mut self, query: &T) -> Result<postgres::CopyOutReader<'_>, postgres::Error>
     where
         T: ?Sized + postgres::ToStatement;
     /// Executes a sequence of SQL statements using the simple query protocol.

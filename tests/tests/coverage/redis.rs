@@ -17,8 +17,8 @@ use asyncify::asyncify;
 // The twins call the traits' methods on the client: they must be in scope.
 #[allow(unused_imports)]
 use {
-    redis::ConnectionLike as _, redis::Commands as _, redis::PubSubCommands as _,
-    redis::HotkeysCommands as _,
+    redis::Commands as _, redis::ConnectionLike as _, redis::HotkeysCommands as _,
+    redis::PubSubCommands as _,
 };
 
 /// The async twins of `redis::Connection`'s methods.
@@ -30,15 +30,9 @@ pub trait ConnectionAsync {
     /// Fetches a single response from the connection.  This is useful if used in combination with `send_packed_command`.
     fn recv_response(&mut self) -> redis::RedisResult<redis::Value>;
     /// Sets the write timeout for the connection.
-    fn set_write_timeout(
-        &self,
-        dur: Option<std::time::Duration>,
-    ) -> redis::RedisResult<()>;
+    fn set_write_timeout(&self, dur: Option<std::time::Duration>) -> redis::RedisResult<()>;
     /// Sets the read timeout for the connection.
-    fn set_read_timeout(
-        &self,
-        dur: Option<std::time::Duration>,
-    ) -> redis::RedisResult<()>;
+    fn set_read_timeout(&self, dur: Option<std::time::Duration>) -> redis::RedisResult<()>;
     /// Creates a [`PubSub`] instance for this connection.
     // no twin: its return type borrows, but the result is sent back from the blocking pool and must be `'static`; instead: use what it returns inside one closure and return owned values, `client.offload_mut(move |c| c.as_pubsub(..))`
     #[asyncify(skip)]
@@ -46,25 +40,13 @@ pub trait ConnectionAsync {
     /// Sets sender channel for push values.
     fn set_push_sender(&mut self, sender: std::sync::mpsc::Sender<redis::PushInfo>);
     /// Subscribes to a new channel(s).
-    fn subscribe_resp3<T: redis::ToRedisArgs>(
-        &mut self,
-        channel: T,
-    ) -> redis::RedisResult<()>;
+    fn subscribe_resp3<T: redis::ToRedisArgs>(&mut self, channel: T) -> redis::RedisResult<()>;
     /// Subscribes to new channel(s) with pattern(s).
-    fn psubscribe_resp3<T: redis::ToRedisArgs>(
-        &mut self,
-        pchannel: T,
-    ) -> redis::RedisResult<()>;
+    fn psubscribe_resp3<T: redis::ToRedisArgs>(&mut self, pchannel: T) -> redis::RedisResult<()>;
     /// Unsubscribes from a channel(s).
-    fn unsubscribe_resp3<T: redis::ToRedisArgs>(
-        &mut self,
-        channel: T,
-    ) -> redis::RedisResult<()>;
+    fn unsubscribe_resp3<T: redis::ToRedisArgs>(&mut self, channel: T) -> redis::RedisResult<()>;
     /// Unsubscribes from channel pattern(s).
-    fn punsubscribe_resp3<T: redis::ToRedisArgs>(
-        &mut self,
-        pchannel: T,
-    ) -> redis::RedisResult<()>;
+    fn punsubscribe_resp3<T: redis::ToRedisArgs>(&mut self, pchannel: T) -> redis::RedisResult<()>;
 
     // ConnectionLike (src/connection.rs)
     /// Sends an already encoded (packed) command into the TCP socket and reads the single response from it.
@@ -104,19 +86,23 @@ pub trait ConnectionAsync {
         key: K,
     ) -> redis::RedisResult<RV>;
     /// Set the string value of a key. [Redis Docs](https://redis.io/commands/SET)
-    fn set<
-        'a,
-        K: redis::ToSingleRedisArg,
-        V: redis::ToSingleRedisArg,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, value: V) -> redis::RedisResult<RV>;
+    fn set<'a, K: redis::ToSingleRedisArg, V: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        value: V,
+    ) -> redis::RedisResult<RV>;
     /// Set the string value of a key with options. [Redis Docs](https://redis.io/commands/SET)
     fn set_options<
         'a,
         K: redis::ToSingleRedisArg,
         V: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, value: V, options: redis::SetOptions) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        value: V,
+        options: redis::SetOptions,
+    ) -> redis::RedisResult<RV>;
     /// Sets multiple keys to their values. [Redis Docs](https://redis.io/commands/MSET)
     fn mset<'a, K: redis::ToRedisArgs, V: redis::ToRedisArgs, RV: redis::FromRedisValue>(
         &mut self,
@@ -128,35 +114,42 @@ pub trait ConnectionAsync {
         K: redis::ToSingleRedisArg,
         V: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, value: V, seconds: u64) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        value: V,
+        seconds: u64,
+    ) -> redis::RedisResult<RV>;
     /// Set the value and expiration in milliseconds of a key. [Redis Docs](https://redis.io/commands/PSETEX)
     fn pset_ex<
         'a,
         K: redis::ToSingleRedisArg,
         V: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, value: V, milliseconds: u64) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        value: V,
+        milliseconds: u64,
+    ) -> redis::RedisResult<RV>;
     /// Set the value of a key, only if the key does not exist [Redis Docs](https://redis.io/commands/SETNX)
     fn set_nx<
         'a,
         K: redis::ToSingleRedisArg,
         V: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, value: V) -> redis::RedisResult<RV>;
-    /// Sets multiple keys to their values failing if at least one already exists. [Redis Docs](https://redis.io/commands/MSETNX)
-    fn mset_nx<
-        'a,
-        K: redis::ToRedisArgs,
-        V: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, items: &'a [(K, V)]) -> redis::RedisResult<RV>;
-    /// Sets the given keys to their respective values. This command is an extension of the MSETNX that adds expiration and XX options. [Redis Docs](https://redis.io/commands/MSETEX)
-    fn mset_ex<
-        'a,
-        K: redis::ToRedisArgs,
-        V: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
     >(
+        &mut self,
+        key: K,
+        value: V,
+    ) -> redis::RedisResult<RV>;
+    /// Sets multiple keys to their values failing if at least one already exists. [Redis Docs](https://redis.io/commands/MSETNX)
+    fn mset_nx<'a, K: redis::ToRedisArgs, V: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        items: &'a [(K, V)],
+    ) -> redis::RedisResult<RV>;
+    /// Sets the given keys to their respective values. This command is an extension of the MSETNX that adds expiration and XX options. [Redis Docs](https://redis.io/commands/MSETEX)
+    fn mset_ex<'a, K: redis::ToRedisArgs, V: redis::ToRedisArgs, RV: redis::FromRedisValue>(
         &mut self,
         items: &'a [(K, V)],
         options: redis::MSetOptions,
@@ -167,7 +160,11 @@ pub trait ConnectionAsync {
         K: redis::ToSingleRedisArg,
         V: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, value: V) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        value: V,
+    ) -> redis::RedisResult<RV>;
     /// Get a range of bytes/substring from the value of a key. Negative values provide an offset from the end of the value. Redis returns an empty string if the key doesn't exist, not Nil [Redis Docs](https://redis.io/commands/GETRANGE)
     fn getrange<'a, K: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
         &mut self,
@@ -181,7 +178,12 @@ pub trait ConnectionAsync {
         K: redis::ToSingleRedisArg,
         V: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, offset: isize, value: V) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        offset: isize,
+        value: V,
+    ) -> redis::RedisResult<RV>;
     /// Delete one or more keys. Returns the number of keys deleted. [Redis Docs](https://redis.io/commands/DEL)
     fn del<'a, K: redis::ToRedisArgs, RV: redis::FromRedisValue>(
         &mut self,
@@ -287,14 +289,22 @@ pub trait ConnectionAsync {
         K: redis::ToSingleRedisArg,
         N: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, new_key: N) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        new_key: N,
+    ) -> redis::RedisResult<RV>;
     /// Rename a key, only if the new key does not exist. Errors if key does not exist. Returns whether the key was renamed, or false if the new key already exists. [Redis Docs](https://redis.io/commands/RENAMENX)
     fn rename_nx<
         'a,
         K: redis::ToSingleRedisArg,
         N: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, new_key: N) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        new_key: N,
+    ) -> redis::RedisResult<RV>;
     /// Unlink one or more keys. This is a non-blocking version of `DEL`. Returns number of keys unlinked. [Redis Docs](https://redis.io/commands/UNLINK)
     fn unlink<'a, K: redis::ToRedisArgs, RV: redis::FromRedisValue>(
         &mut self,
@@ -306,21 +316,23 @@ pub trait ConnectionAsync {
         K: redis::ToSingleRedisArg,
         V: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, value: V) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        value: V,
+    ) -> redis::RedisResult<RV>;
     /// Increment the numeric value of a key by the given amount.  This issues a `INCRBY` or `INCRBYFLOAT` depending on the type. If the key does not exist, it is set to 0 before performing the operation.
-    fn incr<
-        'a,
-        K: redis::ToSingleRedisArg,
-        V: redis::ToSingleRedisArg,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, delta: V) -> redis::RedisResult<RV>;
+    fn incr<'a, K: redis::ToSingleRedisArg, V: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        delta: V,
+    ) -> redis::RedisResult<RV>;
     /// Decrement the numeric value of a key by the given amount. If the key does not exist, it is set to 0 before performing the operation. [Redis Docs](https://redis.io/commands/DECRBY)
-    fn decr<
-        'a,
-        K: redis::ToSingleRedisArg,
-        V: redis::ToSingleRedisArg,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, delta: V) -> redis::RedisResult<RV>;
+    fn decr<'a, K: redis::ToSingleRedisArg, V: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        delta: V,
+    ) -> redis::RedisResult<RV>;
     /// Increment the numeric value of a key by the given amount and set its expiration.
     fn increx<
         'a,
@@ -359,101 +371,99 @@ pub trait ConnectionAsync {
         end: usize,
     ) -> redis::RedisResult<RV>;
     /// Perform a bitwise AND between multiple keys (containing string values) and store the result in the destination key. Returns size of destination string after operation. [Redis Docs](https://redis.io/commands/BITOP)
-    fn bit_and<
-        'a,
-        D: redis::ToSingleRedisArg,
-        S: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, srckeys: S) -> redis::RedisResult<RV>;
+    fn bit_and<'a, D: redis::ToSingleRedisArg, S: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        dstkey: D,
+        srckeys: S,
+    ) -> redis::RedisResult<RV>;
     /// Perform a bitwise OR between multiple keys (containing string values) and store the result in the destination key. Returns size of destination string after operation. [Redis Docs](https://redis.io/commands/BITOP)
-    fn bit_or<
-        'a,
-        D: redis::ToSingleRedisArg,
-        S: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, srckeys: S) -> redis::RedisResult<RV>;
+    fn bit_or<'a, D: redis::ToSingleRedisArg, S: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        dstkey: D,
+        srckeys: S,
+    ) -> redis::RedisResult<RV>;
     /// Perform a bitwise XOR between multiple keys (containing string values) and store the result in the destination key. Returns size of destination string after operation. [Redis Docs](https://redis.io/commands/BITOP)
-    fn bit_xor<
-        'a,
-        D: redis::ToSingleRedisArg,
-        S: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, srckeys: S) -> redis::RedisResult<RV>;
+    fn bit_xor<'a, D: redis::ToSingleRedisArg, S: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        dstkey: D,
+        srckeys: S,
+    ) -> redis::RedisResult<RV>;
     /// Perform a bitwise NOT of the key (containing string values) and store the result in the destination key. Returns size of destination string after operation. [Redis Docs](https://redis.io/commands/BITOP)
     fn bit_not<
         'a,
         D: redis::ToSingleRedisArg,
         S: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, srckey: S) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        dstkey: D,
+        srckey: S,
+    ) -> redis::RedisResult<RV>;
     /// DIFF(X, Y1, Y2, …) \ Perform a **set difference** to extract the members of X that are not members of any of Y1, Y2,…. \ Logical representation: X  ∧ ¬(Y1 ∨ Y2 ∨ …) \ [Redis Docs](https://redis.io/commands/BITOP)
-    fn bit_diff<
-        'a,
-        D: redis::ToSingleRedisArg,
-        S: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, srckeys: S) -> redis::RedisResult<RV>;
+    fn bit_diff<'a, D: redis::ToSingleRedisArg, S: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        dstkey: D,
+        srckeys: S,
+    ) -> redis::RedisResult<RV>;
     /// DIFF1(X, Y1, Y2, …) (Relative complement difference) \ Perform a **relative complement set difference** to extract the members of one or more of Y1, Y2,… that are not members of X. \ Logical representation: ¬X  ∧ (Y1 ∨ Y2 ∨ …) \ [Redis Docs](https://redis.io/commands/BITOP)
-    fn bit_diff1<
-        'a,
-        D: redis::ToSingleRedisArg,
-        S: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, srckeys: S) -> redis::RedisResult<RV>;
+    fn bit_diff1<'a, D: redis::ToSingleRedisArg, S: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        dstkey: D,
+        srckeys: S,
+    ) -> redis::RedisResult<RV>;
     /// ANDOR(X, Y1, Y2, …) \ Perform an **"intersection of union(s)"** operation to extract the members of X that are also members of one or more of Y1, Y2,…. \ Logical representation: X ∧ (Y1 ∨ Y2 ∨ …) \ [Redis Docs](https://redis.io/commands/BITOP)
     fn bit_and_or<
         'a,
         D: redis::ToSingleRedisArg,
         S: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, srckeys: S) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        dstkey: D,
+        srckeys: S,
+    ) -> redis::RedisResult<RV>;
     /// ONE(X, Y1, Y2, …) \ Perform an **"exclusive membership"** operation to extract the members of exactly **one** of X, Y1, Y2, …. \ Logical representation: (X ∨ Y1 ∨ Y2 ∨ …) ∧ ¬((X ∧ Y1) ∨ (X ∧ Y2) ∨ (Y1 ∧ Y2) ∨ (Y1 ∧ Y3) ∨ …) \ [Redis Docs](https://redis.io/commands/BITOP)
-    fn bit_one<
-        'a,
-        D: redis::ToSingleRedisArg,
-        S: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, srckeys: S) -> redis::RedisResult<RV>;
+    fn bit_one<'a, D: redis::ToSingleRedisArg, S: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        dstkey: D,
+        srckeys: S,
+    ) -> redis::RedisResult<RV>;
     /// Get the length of the value stored in a key. 0 if key does not exist. [Redis Docs](https://redis.io/commands/STRLEN)
     fn strlen<'a, K: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
         &mut self,
         key: K,
     ) -> redis::RedisResult<RV>;
     /// Gets a single (or multiple) fields from a hash.
-    fn hget<
-        'a,
-        K: redis::ToSingleRedisArg,
-        F: redis::ToSingleRedisArg,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, field: F) -> redis::RedisResult<RV>;
+    fn hget<'a, K: redis::ToSingleRedisArg, F: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        field: F,
+    ) -> redis::RedisResult<RV>;
     /// Gets multiple fields from a hash. [Redis Docs](https://redis.io/commands/HMGET)
-    fn hmget<
-        'a,
-        K: redis::ToSingleRedisArg,
-        F: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, fields: F) -> redis::RedisResult<RV>;
+    fn hmget<'a, K: redis::ToSingleRedisArg, F: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        fields: F,
+    ) -> redis::RedisResult<RV>;
     /// Get the value of one or more fields of a given hash key, and optionally set their expiration [Redis Docs](https://redis.io/commands/HGETEX)
-    fn hget_ex<
-        'a,
-        K: redis::ToSingleRedisArg,
-        F: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, fields: F, expire_at: redis::Expiry) -> redis::RedisResult<RV>;
+    fn hget_ex<'a, K: redis::ToSingleRedisArg, F: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        fields: F,
+        expire_at: redis::Expiry,
+    ) -> redis::RedisResult<RV>;
     /// Deletes a single (or multiple) fields from a hash. Returns number of fields deleted. [Redis Docs](https://redis.io/commands/HDEL)
-    fn hdel<
-        'a,
-        K: redis::ToSingleRedisArg,
-        F: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, field: F) -> redis::RedisResult<RV>;
+    fn hdel<'a, K: redis::ToSingleRedisArg, F: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        field: F,
+    ) -> redis::RedisResult<RV>;
     /// Get and delete the value of one or more fields of a given hash key [Redis Docs](https://redis.io/commands/HGETDEL)
-    fn hget_del<
-        'a,
-        K: redis::ToSingleRedisArg,
-        F: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, fields: F) -> redis::RedisResult<RV>;
+    fn hget_del<'a, K: redis::ToSingleRedisArg, F: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        fields: F,
+    ) -> redis::RedisResult<RV>;
     /// Sets a single field in a hash. Returns number of fields added. [Redis Docs](https://redis.io/commands/HSET)
     fn hset<
         'a,
@@ -461,7 +471,12 @@ pub trait ConnectionAsync {
         F: redis::ToSingleRedisArg,
         V: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, field: F, value: V) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        field: F,
+        value: V,
+    ) -> redis::RedisResult<RV>;
     /// Set the value of one or more fields of a given hash key, and optionally set their expiration [Redis Docs](https://redis.io/commands/HSETEX)
     fn hset_ex<
         'a,
@@ -482,7 +497,12 @@ pub trait ConnectionAsync {
         F: redis::ToSingleRedisArg,
         V: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, field: F, value: V) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        field: F,
+        value: V,
+    ) -> redis::RedisResult<RV>;
     /// Sets multiple fields in a hash. [Redis Docs](https://redis.io/commands/HMSET)
     fn hset_multiple<
         'a,
@@ -490,7 +510,11 @@ pub trait ConnectionAsync {
         F: redis::ToRedisArgs,
         V: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, items: &'a [(F, V)]) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        items: &'a [(F, V)],
+    ) -> redis::RedisResult<RV>;
     /// Increments a value. Returns the new value of the field after incrementation.
     fn hincr<
         'a,
@@ -498,35 +522,37 @@ pub trait ConnectionAsync {
         F: redis::ToSingleRedisArg,
         D: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, field: F, delta: D) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        field: F,
+        delta: D,
+    ) -> redis::RedisResult<RV>;
     /// Checks if a field in a hash exists. [Redis Docs](https://redis.io/commands/HEXISTS)
     fn hexists<
         'a,
         K: redis::ToSingleRedisArg,
         F: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, field: F) -> redis::RedisResult<RV>;
-    /// Get one or more fields' TTL in seconds. [Redis Docs](https://redis.io/commands/HTTL)
-    fn httl<
-        'a,
-        K: redis::ToSingleRedisArg,
-        F: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, fields: F) -> redis::RedisResult<RV>;
-    /// Get one or more fields' TTL in milliseconds. [Redis Docs](https://redis.io/commands/HPTTL)
-    fn hpttl<
-        'a,
-        K: redis::ToSingleRedisArg,
-        F: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, fields: F) -> redis::RedisResult<RV>;
-    /// Set one or more fields' time to live in seconds. Returns an array where each element corresponds to the field at the same index in the fields argument. Each element of the array is either: 0 if the specified condition has not been met. 1 if the expiration time was updated. 2 if called with 0 seconds. Errors if provided key exists but is not a hash. [Redis Docs](https://redis.io/commands/HEXPIRE)
-    fn hexpire<
-        'a,
-        K: redis::ToSingleRedisArg,
-        F: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
     >(
+        &mut self,
+        key: K,
+        field: F,
+    ) -> redis::RedisResult<RV>;
+    /// Get one or more fields' TTL in seconds. [Redis Docs](https://redis.io/commands/HTTL)
+    fn httl<'a, K: redis::ToSingleRedisArg, F: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        fields: F,
+    ) -> redis::RedisResult<RV>;
+    /// Get one or more fields' TTL in milliseconds. [Redis Docs](https://redis.io/commands/HPTTL)
+    fn hpttl<'a, K: redis::ToSingleRedisArg, F: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        fields: F,
+    ) -> redis::RedisResult<RV>;
+    /// Set one or more fields' time to live in seconds. Returns an array where each element corresponds to the field at the same index in the fields argument. Each element of the array is either: 0 if the specified condition has not been met. 1 if the expiration time was updated. 2 if called with 0 seconds. Errors if provided key exists but is not a hash. [Redis Docs](https://redis.io/commands/HEXPIRE)
+    fn hexpire<'a, K: redis::ToSingleRedisArg, F: redis::ToRedisArgs, RV: redis::FromRedisValue>(
         &mut self,
         key: K,
         seconds: i64,
@@ -552,21 +578,19 @@ pub trait ConnectionAsync {
         K: redis::ToSingleRedisArg,
         F: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, fields: F) -> redis::RedisResult<RV>;
-    /// Remove the expiration from a key. Returns 1 if the expiration was removed. [Redis Docs](https://redis.io/commands/HPERSIST)
-    fn hpersist<
-        'a,
-        K: redis::ToSingleRedisArg,
-        F: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, fields: F) -> redis::RedisResult<RV>;
-    /// Set one or more fields' time to live in milliseconds. Returns an array where each element corresponds to the field at the same index in the fields argument. Each element of the array is either: 0 if the specified condition has not been met. 1 if the expiration time was updated. 2 if called with 0 seconds. Errors if provided key exists but is not a hash. [Redis Docs](https://redis.io/commands/HPEXPIRE)
-    fn hpexpire<
-        'a,
-        K: redis::ToSingleRedisArg,
-        F: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
     >(
+        &mut self,
+        key: K,
+        fields: F,
+    ) -> redis::RedisResult<RV>;
+    /// Remove the expiration from a key. Returns 1 if the expiration was removed. [Redis Docs](https://redis.io/commands/HPERSIST)
+    fn hpersist<'a, K: redis::ToSingleRedisArg, F: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        fields: F,
+    ) -> redis::RedisResult<RV>;
+    /// Set one or more fields' time to live in milliseconds. Returns an array where each element corresponds to the field at the same index in the fields argument. Each element of the array is either: 0 if the specified condition has not been met. 1 if the expiration time was updated. 2 if called with 0 seconds. Errors if provided key exists but is not a hash. [Redis Docs](https://redis.io/commands/HPEXPIRE)
+    fn hpexpire<'a, K: redis::ToSingleRedisArg, F: redis::ToRedisArgs, RV: redis::FromRedisValue>(
         &mut self,
         key: K,
         milliseconds: i64,
@@ -592,7 +616,11 @@ pub trait ConnectionAsync {
         K: redis::ToSingleRedisArg,
         F: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, fields: F) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        fields: F,
+    ) -> redis::RedisResult<RV>;
     /// Gets all the keys in a hash. [Redis Docs](https://redis.io/commands/HKEYS)
     fn hkeys<'a, K: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
         &mut self,
@@ -654,7 +682,12 @@ pub trait ConnectionAsync {
         S: redis::ToSingleRedisArg,
         D: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, srckey: S, dstkey: D, timeout: f64) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        srckey: S,
+        dstkey: D,
+        timeout: f64,
+    ) -> redis::RedisResult<RV>;
     /// Get an element from a list by its index. [Redis Docs](https://redis.io/commands/LINDEX)
     fn lindex<'a, K: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
         &mut self,
@@ -668,7 +701,12 @@ pub trait ConnectionAsync {
         P: redis::ToSingleRedisArg,
         V: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, pivot: P, value: V) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        pivot: P,
+        value: V,
+    ) -> redis::RedisResult<RV>;
     /// Insert an element after another element in a list. [Redis Docs](https://redis.io/commands/LINSERT)
     fn linsert_after<
         'a,
@@ -676,7 +714,12 @@ pub trait ConnectionAsync {
         P: redis::ToSingleRedisArg,
         V: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, pivot: P, value: V) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        pivot: P,
+        value: V,
+    ) -> redis::RedisResult<RV>;
     /// Returns the length of the list stored at key. [Redis Docs](https://redis.io/commands/LLEN)
     fn llen<'a, K: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
         &mut self,
@@ -710,31 +753,29 @@ pub trait ConnectionAsync {
         count: Option<std::num::NonZeroUsize>,
     ) -> redis::RedisResult<RV>;
     /// Returns the index of the first matching value of the list stored at key. [Redis Docs](https://redis.io/commands/LPOS)
-    fn lpos<
-        'a,
-        K: redis::ToSingleRedisArg,
-        V: redis::ToSingleRedisArg,
-        RV: redis::FromRedisValue,
-    >(
+    fn lpos<'a, K: redis::ToSingleRedisArg, V: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
         &mut self,
         key: K,
         value: V,
         options: redis::LposOptions,
     ) -> redis::RedisResult<RV>;
     /// Insert all the specified values at the head of the list stored at key. [Redis Docs](https://redis.io/commands/LPUSH)
-    fn lpush<
-        'a,
-        K: redis::ToSingleRedisArg,
-        V: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, value: V) -> redis::RedisResult<RV>;
+    fn lpush<'a, K: redis::ToSingleRedisArg, V: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        value: V,
+    ) -> redis::RedisResult<RV>;
     /// Inserts a value at the head of the list stored at key, only if key already exists and holds a list. [Redis Docs](https://redis.io/commands/LPUSHX)
     fn lpush_exists<
         'a,
         K: redis::ToSingleRedisArg,
         V: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, value: V) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        value: V,
+    ) -> redis::RedisResult<RV>;
     /// Returns the specified elements of the list stored at key. [Redis Docs](https://redis.io/commands/LRANGE)
     fn lrange<'a, K: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
         &mut self,
@@ -743,12 +784,12 @@ pub trait ConnectionAsync {
         stop: isize,
     ) -> redis::RedisResult<RV>;
     /// Removes the first count occurrences of elements equal to value from the list stored at key. [Redis Docs](https://redis.io/commands/LREM)
-    fn lrem<
-        'a,
-        K: redis::ToSingleRedisArg,
-        V: redis::ToSingleRedisArg,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, count: isize, value: V) -> redis::RedisResult<RV>;
+    fn lrem<'a, K: redis::ToSingleRedisArg, V: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        count: isize,
+        value: V,
+    ) -> redis::RedisResult<RV>;
     /// Trim an existing list so that it will contain only the specified range of elements specified. [Redis Docs](https://redis.io/commands/LTRIM)
     fn ltrim<'a, K: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
         &mut self,
@@ -757,12 +798,12 @@ pub trait ConnectionAsync {
         stop: isize,
     ) -> redis::RedisResult<RV>;
     /// Sets the list element at index to value [Redis Docs](https://redis.io/commands/LSET)
-    fn lset<
-        'a,
-        K: redis::ToSingleRedisArg,
-        V: redis::ToSingleRedisArg,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, index: isize, value: V) -> redis::RedisResult<RV>;
+    fn lset<'a, K: redis::ToSingleRedisArg, V: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        index: isize,
+        value: V,
+    ) -> redis::RedisResult<RV>;
     /// Sends a ping to the server [Redis Docs](https://redis.io/commands/PING)
     fn ping<'a, RV: redis::FromRedisValue>(&mut self) -> redis::RedisResult<RV>;
     /// Sends a ping with a message to the server [Redis Docs](https://redis.io/commands/PING)
@@ -782,28 +823,34 @@ pub trait ConnectionAsync {
         K: redis::ToSingleRedisArg,
         D: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, dstkey: D) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        dstkey: D,
+    ) -> redis::RedisResult<RV>;
     /// Insert all the specified values at the tail of the list stored at key. [Redis Docs](https://redis.io/commands/RPUSH)
-    fn rpush<
-        'a,
-        K: redis::ToSingleRedisArg,
-        V: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, value: V) -> redis::RedisResult<RV>;
+    fn rpush<'a, K: redis::ToSingleRedisArg, V: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        value: V,
+    ) -> redis::RedisResult<RV>;
     /// Inserts value at the tail of the list stored at key, only if key already exists and holds a list. [Redis Docs](https://redis.io/commands/RPUSHX)
     fn rpush_exists<
         'a,
         K: redis::ToSingleRedisArg,
         V: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, value: V) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        value: V,
+    ) -> redis::RedisResult<RV>;
     /// Add one or more members to a set. [Redis Docs](https://redis.io/commands/SADD)
-    fn sadd<
-        'a,
-        K: redis::ToSingleRedisArg,
-        M: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, member: M) -> redis::RedisResult<RV>;
+    fn sadd<'a, K: redis::ToSingleRedisArg, M: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        member: M,
+    ) -> redis::RedisResult<RV>;
     /// Get the number of members in a set. [Redis Docs](https://redis.io/commands/SCARD)
     fn scard<'a, K: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
         &mut self,
@@ -820,7 +867,11 @@ pub trait ConnectionAsync {
         D: redis::ToSingleRedisArg,
         K: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, keys: K) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        dstkey: D,
+        keys: K,
+    ) -> redis::RedisResult<RV>;
     /// Intersect multiple sets. [Redis Docs](https://redis.io/commands/SINTER)
     fn sinter<'a, K: redis::ToRedisArgs, RV: redis::FromRedisValue>(
         &mut self,
@@ -832,21 +883,33 @@ pub trait ConnectionAsync {
         D: redis::ToSingleRedisArg,
         K: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, keys: K) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        dstkey: D,
+        keys: K,
+    ) -> redis::RedisResult<RV>;
     /// Determine if a given value is a member of a set. [Redis Docs](https://redis.io/commands/SISMEMBER)
     fn sismember<
         'a,
         K: redis::ToSingleRedisArg,
         M: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, member: M) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        member: M,
+    ) -> redis::RedisResult<RV>;
     /// Determine if given values are members of a set. [Redis Docs](https://redis.io/commands/SMISMEMBER)
     fn smismember<
         'a,
         K: redis::ToSingleRedisArg,
         M: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, members: M) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        members: M,
+    ) -> redis::RedisResult<RV>;
     /// Get all the members in a set. [Redis Docs](https://redis.io/commands/SMEMBERS)
     fn smembers<'a, K: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
         &mut self,
@@ -859,7 +922,12 @@ pub trait ConnectionAsync {
         D: redis::ToSingleRedisArg,
         M: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, srckey: S, dstkey: D, member: M) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        srckey: S,
+        dstkey: D,
+        member: M,
+    ) -> redis::RedisResult<RV>;
     /// Remove and return a random member from a set. [Redis Docs](https://redis.io/commands/SPOP)
     fn spop<'a, K: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
         &mut self,
@@ -877,12 +945,11 @@ pub trait ConnectionAsync {
         count: isize,
     ) -> redis::RedisResult<RV>;
     /// Remove one or more members from a set. [Redis Docs](https://redis.io/commands/SREM)
-    fn srem<
-        'a,
-        K: redis::ToSingleRedisArg,
-        M: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, member: M) -> redis::RedisResult<RV>;
+    fn srem<'a, K: redis::ToSingleRedisArg, M: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        member: M,
+    ) -> redis::RedisResult<RV>;
     /// Add multiple sets. [Redis Docs](https://redis.io/commands/SUNION)
     fn sunion<'a, K: redis::ToRedisArgs, RV: redis::FromRedisValue>(
         &mut self,
@@ -894,7 +961,11 @@ pub trait ConnectionAsync {
         D: redis::ToSingleRedisArg,
         K: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, keys: K) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        dstkey: D,
+        keys: K,
+    ) -> redis::RedisResult<RV>;
     /// Add one member to a sorted set, or update its score if it already exists. [Redis Docs](https://redis.io/commands/ZADD)
     fn zadd<
         'a,
@@ -902,7 +973,12 @@ pub trait ConnectionAsync {
         S: redis::ToSingleRedisArg,
         M: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, member: M, score: S) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        member: M,
+        score: S,
+    ) -> redis::RedisResult<RV>;
     /// Add multiple members to a sorted set, or update its score if it already exists. [Redis Docs](https://redis.io/commands/ZADD)
     fn zadd_multiple<
         'a,
@@ -910,7 +986,11 @@ pub trait ConnectionAsync {
         S: redis::ToRedisArgs,
         M: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, items: &'a [(S, M)]) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        items: &'a [(S, M)],
+    ) -> redis::RedisResult<RV>;
     /// Add one member to a sorted set, or update its score if it already exists. [Redis Docs](https://redis.io/commands/ZADD)
     fn zadd_options<
         'a,
@@ -950,7 +1030,12 @@ pub trait ConnectionAsync {
         M: redis::ToSingleRedisArg,
         MM: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, min: M, max: MM) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        min: M,
+        max: MM,
+    ) -> redis::RedisResult<RV>;
     /// Increments the member in a sorted set at key by delta. If the member does not exist, it is added with delta as its score. [Redis Docs](https://redis.io/commands/ZINCRBY)
     fn zincr<
         'a,
@@ -958,28 +1043,45 @@ pub trait ConnectionAsync {
         M: redis::ToSingleRedisArg,
         D: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, member: M, delta: D) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        member: M,
+        delta: D,
+    ) -> redis::RedisResult<RV>;
     /// Intersect multiple sorted sets and store the resulting sorted set in a new key using SUM as aggregation function. [Redis Docs](https://redis.io/commands/ZINTERSTORE)
     fn zinterstore<
         'a,
         D: redis::ToSingleRedisArg,
         K: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, keys: K) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        dstkey: D,
+        keys: K,
+    ) -> redis::RedisResult<RV>;
     /// Intersect multiple sorted sets and store the resulting sorted set in a new key using MIN as aggregation function. [Redis Docs](https://redis.io/commands/ZINTERSTORE)
     fn zinterstore_min<
         'a,
         D: redis::ToSingleRedisArg,
         K: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, keys: K) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        dstkey: D,
+        keys: K,
+    ) -> redis::RedisResult<RV>;
     /// Intersect multiple sorted sets and store the resulting sorted set in a new key using MAX as aggregation function. [Redis Docs](https://redis.io/commands/ZINTERSTORE)
     fn zinterstore_max<
         'a,
         D: redis::ToSingleRedisArg,
         K: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, keys: K) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        dstkey: D,
+        keys: K,
+    ) -> redis::RedisResult<RV>;
     /// [`Commands::zinterstore`], but with the ability to specify a multiplication factor for each sorted set by pairing one with each key in a tuple. [Redis Docs](https://redis.io/commands/ZINTERSTORE)
     fn zinterstore_weights<
         'a,
@@ -987,7 +1089,11 @@ pub trait ConnectionAsync {
         K: redis::ToRedisArgs,
         W: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, keys: &'a [(K, W)]) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        dstkey: D,
+        keys: &'a [(K, W)],
+    ) -> redis::RedisResult<RV>;
     /// [`Commands::zinterstore_min`], but with the ability to specify a multiplication factor for each sorted set by pairing one with each key in a tuple. [Redis Docs](https://redis.io/commands/ZINTERSTORE)
     fn zinterstore_min_weights<
         'a,
@@ -995,7 +1101,11 @@ pub trait ConnectionAsync {
         K: redis::ToRedisArgs,
         W: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, keys: &'a [(K, W)]) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        dstkey: D,
+        keys: &'a [(K, W)],
+    ) -> redis::RedisResult<RV>;
     /// [`Commands::zinterstore_max`], but with the ability to specify a multiplication factor for each sorted set by pairing one with each key in a tuple. [Redis Docs](https://redis.io/commands/ZINTERSTORE)
     fn zinterstore_max_weights<
         'a,
@@ -1003,7 +1113,11 @@ pub trait ConnectionAsync {
         K: redis::ToRedisArgs,
         W: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, keys: &'a [(K, W)]) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        dstkey: D,
+        keys: &'a [(K, W)],
+    ) -> redis::RedisResult<RV>;
     /// Count the number of members in a sorted set between a given lexicographical range. [Redis Docs](https://redis.io/commands/ZLEXCOUNT)
     fn zlexcount<
         'a,
@@ -1011,7 +1125,12 @@ pub trait ConnectionAsync {
         M: redis::ToSingleRedisArg,
         MM: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, min: M, max: MM) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        min: M,
+        max: MM,
+    ) -> redis::RedisResult<RV>;
     /// Removes and returns the member with the highest score in a sorted set. Blocks until a member is available otherwise. [Redis Docs](https://redis.io/commands/BZPOPMAX)
     fn bzpopmax<'a, K: redis::ToRedisArgs, RV: redis::FromRedisValue>(
         &mut self,
@@ -1095,7 +1214,12 @@ pub trait ConnectionAsync {
         M: redis::ToSingleRedisArg,
         MM: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, min: M, max: MM) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        min: M,
+        max: MM,
+    ) -> redis::RedisResult<RV>;
     /// Return a range of members in a sorted set, by lexicographical range with offset and limit. [Redis Docs](https://redis.io/commands/ZRANGEBYLEX)
     fn zrangebylex_limit<
         'a,
@@ -1118,7 +1242,12 @@ pub trait ConnectionAsync {
         MM: redis::ToSingleRedisArg,
         M: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, max: MM, min: M) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        max: MM,
+        min: M,
+    ) -> redis::RedisResult<RV>;
     /// Return a range of members in a sorted set, by lexicographical range with offset and limit. [Redis Docs](https://redis.io/commands/ZREVRANGEBYLEX)
     fn zrevrangebylex_limit<
         'a,
@@ -1141,7 +1270,12 @@ pub trait ConnectionAsync {
         M: redis::ToSingleRedisArg,
         MM: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, min: M, max: MM) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        min: M,
+        max: MM,
+    ) -> redis::RedisResult<RV>;
     /// Return a range of members in a sorted set, by score with scores. [Redis Docs](https://redis.io/commands/ZRANGEBYSCORE)
     fn zrangebyscore_withscores<
         'a,
@@ -1149,7 +1283,12 @@ pub trait ConnectionAsync {
         M: redis::ToSingleRedisArg,
         MM: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, min: M, max: MM) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        min: M,
+        max: MM,
+    ) -> redis::RedisResult<RV>;
     /// Return a range of members in a sorted set, by score with limit. [Redis Docs](https://redis.io/commands/ZRANGEBYSCORE)
     fn zrangebyscore_limit<
         'a,
@@ -1186,14 +1325,17 @@ pub trait ConnectionAsync {
         K: redis::ToSingleRedisArg,
         M: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, member: M) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        member: M,
+    ) -> redis::RedisResult<RV>;
     /// Remove one or more members from a sorted set. [Redis Docs](https://redis.io/commands/ZREM)
-    fn zrem<
-        'a,
-        K: redis::ToSingleRedisArg,
-        M: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, members: M) -> redis::RedisResult<RV>;
+    fn zrem<'a, K: redis::ToSingleRedisArg, M: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        members: M,
+    ) -> redis::RedisResult<RV>;
     /// Remove all members in a sorted set between the given lexicographical range. [Redis Docs](https://redis.io/commands/ZREMRANGEBYLEX)
     fn zrembylex<
         'a,
@@ -1201,7 +1343,12 @@ pub trait ConnectionAsync {
         M: redis::ToSingleRedisArg,
         MM: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, min: M, max: MM) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        min: M,
+        max: MM,
+    ) -> redis::RedisResult<RV>;
     /// Remove all members in a sorted set within the given indexes. [Redis Docs](https://redis.io/commands/ZREMRANGEBYRANK)
     fn zremrangebyrank<'a, K: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
         &mut self,
@@ -1216,7 +1363,12 @@ pub trait ConnectionAsync {
         M: redis::ToSingleRedisArg,
         MM: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, min: M, max: MM) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        min: M,
+        max: MM,
+    ) -> redis::RedisResult<RV>;
     /// Return a range of members in a sorted set, by index, ordered from high to low. [Redis Docs](https://redis.io/commands/ZREVRANGE)
     fn zrevrange<'a, K: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
         &mut self,
@@ -1238,7 +1390,12 @@ pub trait ConnectionAsync {
         MM: redis::ToSingleRedisArg,
         M: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, max: MM, min: M) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        max: MM,
+        min: M,
+    ) -> redis::RedisResult<RV>;
     /// Return a range of members in a sorted set, by score with scores. [Redis Docs](https://redis.io/commands/ZREVRANGEBYSCORE)
     fn zrevrangebyscore_withscores<
         'a,
@@ -1246,7 +1403,12 @@ pub trait ConnectionAsync {
         MM: redis::ToSingleRedisArg,
         M: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, max: MM, min: M) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        max: MM,
+        min: M,
+    ) -> redis::RedisResult<RV>;
     /// Return a range of members in a sorted set, by score with limit. [Redis Docs](https://redis.io/commands/ZREVRANGEBYSCORE)
     fn zrevrangebyscore_limit<
         'a,
@@ -1283,42 +1445,66 @@ pub trait ConnectionAsync {
         K: redis::ToSingleRedisArg,
         M: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, member: M) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        member: M,
+    ) -> redis::RedisResult<RV>;
     /// Get the score associated with the given member in a sorted set. [Redis Docs](https://redis.io/commands/ZSCORE)
     fn zscore<
         'a,
         K: redis::ToSingleRedisArg,
         M: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, member: M) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        member: M,
+    ) -> redis::RedisResult<RV>;
     /// Get the scores associated with multiple members in a sorted set. [Redis Docs](https://redis.io/commands/ZMSCORE)
     fn zscore_multiple<
         'a,
         K: redis::ToSingleRedisArg,
         M: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, members: &'a [M]) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        key: K,
+        members: &'a [M],
+    ) -> redis::RedisResult<RV>;
     /// Unions multiple sorted sets and store the resulting sorted set in a new key using SUM as aggregation function. [Redis Docs](https://redis.io/commands/ZUNIONSTORE)
     fn zunionstore<
         'a,
         D: redis::ToSingleRedisArg,
         K: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, keys: K) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        dstkey: D,
+        keys: K,
+    ) -> redis::RedisResult<RV>;
     /// Unions multiple sorted sets and store the resulting sorted set in a new key using MIN as aggregation function. [Redis Docs](https://redis.io/commands/ZUNIONSTORE)
     fn zunionstore_min<
         'a,
         D: redis::ToSingleRedisArg,
         K: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, keys: K) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        dstkey: D,
+        keys: K,
+    ) -> redis::RedisResult<RV>;
     /// Unions multiple sorted sets and store the resulting sorted set in a new key using MAX as aggregation function. [Redis Docs](https://redis.io/commands/ZUNIONSTORE)
     fn zunionstore_max<
         'a,
         D: redis::ToSingleRedisArg,
         K: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, keys: K) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        dstkey: D,
+        keys: K,
+    ) -> redis::RedisResult<RV>;
     /// [`Commands::zunionstore`], but with the ability to specify a multiplication factor for each sorted set by pairing one with each key in a tuple. [Redis Docs](https://redis.io/commands/ZUNIONSTORE)
     fn zunionstore_weights<
         'a,
@@ -1326,7 +1512,11 @@ pub trait ConnectionAsync {
         K: redis::ToRedisArgs,
         W: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, keys: &'a [(K, W)]) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        dstkey: D,
+        keys: &'a [(K, W)],
+    ) -> redis::RedisResult<RV>;
     /// [`Commands::zunionstore_min`], but with the ability to specify a multiplication factor for each sorted set by pairing one with each key in a tuple. [Redis Docs](https://redis.io/commands/ZUNIONSTORE)
     fn zunionstore_min_weights<
         'a,
@@ -1334,7 +1524,11 @@ pub trait ConnectionAsync {
         K: redis::ToRedisArgs,
         W: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, keys: &'a [(K, W)]) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        dstkey: D,
+        keys: &'a [(K, W)],
+    ) -> redis::RedisResult<RV>;
     /// [`Commands::zunionstore_max`], but with the ability to specify a multiplication factor for each sorted set by pairing one with each key in a tuple. [Redis Docs](https://redis.io/commands/ZUNIONSTORE)
     fn zunionstore_max_weights<
         'a,
@@ -1342,40 +1536,50 @@ pub trait ConnectionAsync {
         K: redis::ToRedisArgs,
         W: redis::ToRedisArgs,
         RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, keys: &'a [(K, W)]) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        dstkey: D,
+        keys: &'a [(K, W)],
+    ) -> redis::RedisResult<RV>;
     /// Adds the specified elements to the specified HyperLogLog. [Redis Docs](https://redis.io/commands/PFADD)
-    fn pfadd<
-        'a,
-        K: redis::ToSingleRedisArg,
-        E: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, key: K, element: E) -> redis::RedisResult<RV>;
+    fn pfadd<'a, K: redis::ToSingleRedisArg, E: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        key: K,
+        element: E,
+    ) -> redis::RedisResult<RV>;
     /// Return the approximated cardinality of the set(s) observed by the HyperLogLog at key(s). [Redis Docs](https://redis.io/commands/PFCOUNT)
     fn pfcount<'a, K: redis::ToRedisArgs, RV: redis::FromRedisValue>(
         &mut self,
         key: K,
     ) -> redis::RedisResult<RV>;
     /// Merge N different HyperLogLogs into a single one. [Redis Docs](https://redis.io/commands/PFMERGE)
-    fn pfmerge<
-        'a,
-        D: redis::ToSingleRedisArg,
-        S: redis::ToRedisArgs,
-        RV: redis::FromRedisValue,
-    >(&mut self, dstkey: D, srckeys: S) -> redis::RedisResult<RV>;
+    fn pfmerge<'a, D: redis::ToSingleRedisArg, S: redis::ToRedisArgs, RV: redis::FromRedisValue>(
+        &mut self,
+        dstkey: D,
+        srckeys: S,
+    ) -> redis::RedisResult<RV>;
     /// Posts a message to the given channel. [Redis Docs](https://redis.io/commands/PUBLISH)
     fn publish<
         'a,
         K: redis::ToSingleRedisArg,
         E: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, channel: K, message: E) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        channel: K,
+        message: E,
+    ) -> redis::RedisResult<RV>;
     /// Posts a message to the given sharded channel. [Redis Docs](https://redis.io/commands/SPUBLISH)
     fn spublish<
         'a,
         K: redis::ToSingleRedisArg,
         E: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, channel: K, message: E) -> redis::RedisResult<RV>;
+    >(
+        &mut self,
+        channel: K,
+        message: E,
+    ) -> redis::RedisResult<RV>;
     /// Returns the encoding of a key. [Redis Docs](https://redis.io/commands/OBJECT)
     fn object_encoding<'a, K: redis::ToSingleRedisArg, RV: redis::FromRedisValue>(
         &mut self,
@@ -1397,9 +1601,7 @@ pub trait ConnectionAsync {
         key: K,
     ) -> redis::RedisResult<RV>;
     /// Returns the name of the current connection as set by CLIENT SETNAME. [Redis Docs](https://redis.io/commands/CLIENT)
-    fn client_getname<'a, RV: redis::FromRedisValue>(
-        &mut self,
-    ) -> redis::RedisResult<RV>;
+    fn client_getname<'a, RV: redis::FromRedisValue>(&mut self) -> redis::RedisResult<RV>;
     /// Returns the ID of the current connection. [Redis Docs](https://redis.io/commands/CLIENT)
     fn client_id<'a, RV: redis::FromRedisValue>(&mut self) -> redis::RedisResult<RV>;
     /// Command assigns a name to the current connection. [Redis Docs](https://redis.io/commands/CLIENT)
@@ -1424,9 +1626,7 @@ pub trait ConnectionAsync {
     /// Incrementally iterate the keys space.
     // no twin: its return type borrows, but the result is sent back from the blocking pool and must be `'static`; instead: use what it returns inside one closure and return owned values, `client.offload_mut(move |c| c.scan(..))`
     #[asyncify(skip)]
-    fn scan<RV: redis::FromRedisValue>(
-        &mut self,
-    ) -> redis::RedisResult<redis::Iter<'_, RV>>;
+    fn scan<RV: redis::FromRedisValue>(&mut self) -> redis::RedisResult<redis::Iter<'_, RV>>;
     /// Incrementally iterate the keys space with options.
     // no twin: its return type borrows, but the result is sent back from the blocking pool and must be `'static`; instead: use what it returns inside one closure and return owned values, `client.offload_mut(move |c| c.scan_options(..))`
     #[asyncify(skip)]
@@ -1455,7 +1655,11 @@ pub trait ConnectionAsync {
         K: redis::ToSingleRedisArg,
         P: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, pattern: P) -> redis::RedisResult<redis::Iter<'_, RV>>;
+    >(
+        &mut self,
+        key: K,
+        pattern: P,
+    ) -> redis::RedisResult<redis::Iter<'_, RV>>;
     /// Incrementally iterate set elements.
     // no twin: its return type borrows, but the result is sent back from the blocking pool and must be `'static`; instead: use what it returns inside one closure and return owned values, `client.offload_mut(move |c| c.sscan(..))`
     #[asyncify(skip)]
@@ -1470,7 +1674,11 @@ pub trait ConnectionAsync {
         K: redis::ToSingleRedisArg,
         P: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, pattern: P) -> redis::RedisResult<redis::Iter<'_, RV>>;
+    >(
+        &mut self,
+        key: K,
+        pattern: P,
+    ) -> redis::RedisResult<redis::Iter<'_, RV>>;
     /// Incrementally iterate sorted set elements.
     // no twin: its return type borrows, but the result is sent back from the blocking pool and must be `'static`; instead: use what it returns inside one closure and return owned values, `client.offload_mut(move |c| c.zscan(..))`
     #[asyncify(skip)]
@@ -1485,7 +1693,11 @@ pub trait ConnectionAsync {
         K: redis::ToSingleRedisArg,
         P: redis::ToSingleRedisArg,
         RV: redis::FromRedisValue,
-    >(&mut self, key: K, pattern: P) -> redis::RedisResult<redis::Iter<'_, RV>>;
+    >(
+        &mut self,
+        key: K,
+        pattern: P,
+    ) -> redis::RedisResult<redis::Iter<'_, RV>>;
 
     // PubSubCommands (src/commands/mod.rs)
     /// Subscribe to a list of channels using SUBSCRIBE and run the provided closure for each message received.

@@ -76,10 +76,7 @@ pub trait BucketAsync {
         credentials: s3::creds::Credentials,
     ) -> Result<Box<s3::Bucket>, s3::error::S3Error>;
     /// Instantiate a public existing `Bucket`.
-    fn new_public(
-        name: &str,
-        region: s3::Region,
-    ) -> Result<s3::Bucket, s3::error::S3Error>;
+    fn new_public(name: &str, region: s3::Region) -> Result<s3::Bucket, s3::error::S3Error>;
     fn with_path_style(&self) -> Box<s3::Bucket>;
     fn with_extra_headers(
         &self,

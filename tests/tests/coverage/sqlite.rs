@@ -51,11 +51,7 @@ pub trait ConnectionAsync {
     /// Convenience method to run multiple SQL statements (that cannot take any parameters).
     fn execute_batch(&self, sql: &str) -> rusqlite::Result<()>;
     /// Convenience method to prepare and execute a single SQL statement.
-    fn execute<P: rusqlite::Params>(
-        &self,
-        sql: &str,
-        params: P,
-    ) -> rusqlite::Result<usize>;
+    fn execute<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize>;
     /// Returns the path to the database file, if one exists and is known.
     // no twin: its return type borrows, but the result is sent back from the blocking pool and must be `'static`; instead: use what it returns inside one closure and return owned values, `client.offload(move |c| c.path(..))`
     #[asyncify(skip)]
@@ -75,12 +71,7 @@ pub trait ConnectionAsync {
         P: rusqlite::Params,
         F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>;
     /// Convenience method to execute a query that is expected to return a single row, and execute a mapping via `f` on that returned row with the possibility of failure. The `Result` type of `f` must implement `std::convert::From<Error>`.
-    fn query_row_and_then<T, E, P, F>(
-        &self,
-        sql: &str,
-        params: P,
-        f: F,
-    ) -> rusqlite::Result<T, E>
+    fn query_row_and_then<T, E, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T, E>
     where
         P: rusqlite::Params,
         F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T, E>,
@@ -112,9 +103,7 @@ pub trait ConnectionAsync {
     /// Create a `Connection` from a raw owned handle.
     // no twin: it is an `unsafe fn`, and its safety contract cannot be checked on another thread; instead: call it where its contract can be checked, `asyncify::unblock(move || unsafe { rusqlite::Connection::from_handle_owned(..) })`
     #[asyncify(skip)]
-    unsafe fn from_handle_owned(
-        db: *mut rusqlite::ffi::sqlite3,
-    ) -> rusqlite::Result<Self>;
+    unsafe fn from_handle_owned(db: *mut rusqlite::ffi::sqlite3) -> rusqlite::Result<Self>;
     /// Get access to a handle that can be used to interrupt long-running queries from another thread.
     fn get_interrupt_handle(&self) -> rusqlite::InterruptHandle;
     /// Return the number of rows modified, inserted or deleted by the most recently completed INSERT, UPDATE or DELETE statement on the database connection.
@@ -150,10 +139,7 @@ pub trait ConnectionAsync {
     /// Prepare a SQL statement for execution, returning a previously prepared (but not currently in-use) statement if one is available. The returned statement will be cached for reuse by future calls to [`prepare_cached`](Connection::prepare_cached) once it is dropped.
     // no twin: its return type borrows, but the result is sent back from the blocking pool and must be `'static`; instead: use what it returns inside one closure and return owned values, `client.offload(move |c| c.prepare_cached(..))`
     #[asyncify(skip)]
-    fn prepare_cached(
-        &self,
-        sql: &str,
-    ) -> rusqlite::Result<rusqlite::CachedStatement<'_>>;
+    fn prepare_cached(&self, sql: &str) -> rusqlite::Result<rusqlite::CachedStatement<'_>>;
     /// Set the maximum number of cached prepared statements this connection will hold. By default, a connection will hold a relatively small number of cached statements. If you need more, or know that you will not use cached statements, you can set the capacity manually using this method.
     fn set_prepared_statement_cache_capacity(&self, capacity: usize);
     /// Remove/finalize all prepared statements currently in the cache.
@@ -181,9 +167,13 @@ pub trait ConnectionAsync {
         db_name: Option<N>,
         table_name: N,
         column_name: N,
-    ) -> rusqlite::Result<
-        (Option<&std::ffi::CStr>, Option<&std::ffi::CStr>, bool, bool, bool),
-    >;
+    ) -> rusqlite::Result<(
+        Option<&std::ffi::CStr>,
+        Option<&std::ffi::CStr>,
+        bool,
+        bool,
+        bool,
+    )>;
 
     // src/config.rs
     /// Returns the current value of a `config`.
