@@ -122,6 +122,14 @@ pub(crate) fn generate(args: &DeclareArgs, location: &Location) -> Result<String
         )
     };
     let ty = api.find(&args.ty, "type", is_type)?;
+    if let Some(params) = type_parameters(&api, ty) {
+        fail!(
+            "`{}` has generic parameters (`<{params}>`), and a remote declaration is made for one type\n  \
+             declare the methods of one instance by hand: `#[asyncify(remote = {}<..>)]`",
+            args.ty,
+            args.ty
+        );
+    }
     let remote = api
         .public
         .get(&ty)
@@ -133,21 +141,17 @@ pub(crate) fn generate(args: &DeclareArgs, location: &Location) -> Result<String
     let (kept, all_names, mut not_declared) = drop_repeated_names(methods);
 
     let root = client.root.clone();
-    let (mut groups, spans) = group_methods(&api, &renderer, &kept, &remote, &root, &all_names);
-    // The crate root's methods first, then file by file; traits after.
-    groups.sort_by_key(|group| {
-        let is_trait = group.title.contains(" (");
-        (
-            is_trait,
-            !group.title.ends_with("src/lib.rs"),
-            if is_trait {
-                String::new()
-            } else {
-                group.title.clone()
-            },
-        )
-    });
-
+    let (mut groups, spans, unwritten) =
+        group_methods(&api, &renderer, &kept, &remote, &root, &all_names);
+    if !unwritten.is_empty() {
+        not_declared
+            .entry(
+                "cargo-asyncify could not write its signature back as Rust: declare it by hand"
+                    .to_owned(),
+            )
+            .or_default()
+            .extend(unwritten);
+    }
     let found = not_compiled::Found {
         type_name: &type_name,
         trait_names: traits
@@ -163,25 +167,7 @@ pub(crate) fn generate(args: &DeclareArgs, location: &Location) -> Result<String
     }
 
     if !args.no_verify {
-        // Crates the declaration names that the client does not re-export
-        // whole: the user's own dependencies on them, and a probe of where
-        // the client re-exports their items.
-        let guesses = renderer.guesses();
-        let mut extras = vec![asyncify.clone()];
-        for guess in &guesses {
-            if let Ok(dep) = workspace.dependency(&guess.krate) {
-                extras.push(dep);
-            }
-        }
-        scratch = Scratch::new(&workspace, &client, &extras)?;
-        let fixes = verify::resolve_guesses(&scratch, &guesses, &api, &extras)?;
-        for group in &mut groups {
-            for entry in &mut group.entries {
-                for (from, to) in &fixes {
-                    entry.signature = replace_path(&entry.signature, from, to);
-                }
-            }
-        }
+        scratch = fix_guessed_paths(&workspace, &client, &asyncify, &renderer, &api, &mut groups)?;
     }
 
     let mut declaration = Declaration {
@@ -294,12 +280,17 @@ fn group_methods(
     remote: &str,
     root: &Path,
     all_names: &HashSet<String>,
-) -> (Vec<Group>, Vec<(PathBuf, usize)>) {
+) -> (Vec<Group>, Vec<(PathBuf, usize)>, Vec<String>) {
     let mut groups: Vec<Group> = Vec::new();
     let mut spans = Vec::new();
+    let mut unwritten = Vec::new();
     for method in kept {
         let name = method.item.name.clone().unwrap_or_default();
         let signature = renderer.signature(method);
+        if syn::parse_str::<syn::TraitItemFn>(&signature.source).is_err() {
+            unwritten.push(name);
+            continue;
+        }
         let receiver = receiver_of(method);
         let file = method
             .item
@@ -358,7 +349,54 @@ fn group_methods(
         }
     }
 
-    (groups, spans)
+    // The crate root's methods first, then file by file; traits after.
+    groups.sort_by_key(|group| {
+        let is_trait = group.title.contains(" (");
+        (
+            is_trait,
+            !group.title.ends_with("src/lib.rs"),
+            if is_trait {
+                String::new()
+            } else {
+                group.title.clone()
+            },
+        )
+    });
+
+    (groups, spans, unwritten)
+}
+
+/// Paths into crates the client does not re-export whole, confirmed or
+/// replaced (see `verify::resolve_guesses`); the scratch package with the
+/// user's own dependencies on those crates.
+fn fix_guessed_paths(
+    workspace: &Workspace,
+    client: &crate::metadata::Dep,
+    asyncify: &crate::metadata::Dep,
+    renderer: &Renderer<'_>,
+    api: &Api,
+    groups: &mut [Group],
+) -> Result<Scratch> {
+    // Crates the declaration names that the client does not re-export
+    // whole: the user's own dependencies on them, and a probe of where
+    // the client re-exports their items.
+    let guesses = renderer.guesses();
+    let mut extras = vec![asyncify.clone()];
+    for guess in &guesses {
+        if let Ok(dep) = workspace.dependency(&guess.krate) {
+            extras.push(dep);
+        }
+    }
+    let scratch = Scratch::new(workspace, client, &extras)?;
+    let fixes = verify::resolve_guesses(&scratch, &guesses, api, &extras)?;
+    for group in groups.iter_mut() {
+        for entry in &mut group.entries {
+            for (from, to) in &fixes {
+                entry.signature = replace_path(&entry.signature, from, to);
+            }
+        }
+    }
+    Ok(scratch)
 }
 
 /// `from` replaced by `to` where it is a whole path (not the tail of a
@@ -419,6 +457,22 @@ fn verdict(
         None if streams => Verdict::Stream { rename },
         None => Verdict::Twin { rename },
     }
+}
+
+/// The type's generic parameters, if it has any.
+fn type_parameters(api: &Api, ty: rustdoc_types::Id) -> Option<String> {
+    let generics = match api.item(ty).map(|item| &item.inner) {
+        Some(ItemEnum::Struct(s)) => &s.generics,
+        Some(ItemEnum::Enum(e)) => &e.generics,
+        Some(ItemEnum::Union(u)) => &u.generics,
+        _ => return None,
+    };
+    let names: Vec<&str> = generics
+        .params
+        .iter()
+        .map(|param| param.name.as_str())
+        .collect();
+    (!names.is_empty()).then(|| names.join(", "))
 }
 
 fn receiver_of(method: &MethodItem<'_>) -> Receiver {

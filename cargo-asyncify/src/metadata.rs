@@ -52,7 +52,8 @@ impl Workspace {
         let metadata = command.exec().map_err(|error| {
             Failure(format!(
                 "`cargo metadata` failed: {error}\n  \
-                 run `cargo asyncify` in a Cargo package, or name one with `--manifest-path`"
+                 run `cargo asyncify` in a Cargo package, or name one with `--manifest-path`; \
+                 if a package could not be downloaded, run `cargo fetch` first"
             ))
         })?;
         let package = pick_package(&metadata, location)?;
