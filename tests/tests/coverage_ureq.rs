@@ -102,9 +102,39 @@ async fn errors_come_back_as_ureq_errors() {
     server.unblock();
 }
 
+/// A server of GET requests with a thread per connection, for many at once:
+/// tiny_http now and then never answers one of 16 simultaneous requests
+/// (this test hung about one run in ten with it, with or without twins).
+fn get_server() -> String {
+    use std::io::{BufRead as _, BufReader, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let mut request_line = String::new();
+                reader.read_line(&mut request_line).unwrap();
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap() > 2 {
+                    line.clear();
+                }
+                let mut words = request_line.split_whitespace();
+                let text = format!("{} {} ", words.next().unwrap(), words.next().unwrap());
+                let _ = write!(
+                    &stream,
+                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                    text.len()
+                );
+            });
+        }
+    });
+    url
+}
+
 #[tokio::test]
 async fn many_concurrent_runs() {
-    let (url, server) = server();
+    let url = get_server();
     bounded(async {
         let agent = ureq::Agent::new_with_defaults();
         let calls: Vec<_> = (0..16)
@@ -119,5 +149,4 @@ async fn many_concurrent_runs() {
         }
     })
     .await;
-    server.unblock();
 }
