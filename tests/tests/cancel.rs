@@ -439,6 +439,7 @@ mod sqlite {
 mod pg {
     use super::*;
 
+    use postgres::error::SqlState;
     use postgres::{Client, NoTls, SimpleQueryMessage};
 
     #[asyncify(remote = postgres::Client)]
@@ -511,5 +512,22 @@ mod pg {
             ratio < 0.1,
             "the next call took {next:?}, {ratio:.3} of the slow query's {SLEEP:?}"
         );
+
+        // The query itself ended with the server's `query_canceled`.
+        let (report, seen) = mpsc::channel();
+        let sql = format!("select pg_sleep({})", SLEEP.as_secs());
+        let slow = db.offload_mut(move |c| {
+            let result = c.simple_query(&sql);
+            let _ = report.send(
+                result
+                    .as_ref()
+                    .err()
+                    .and_then(postgres::Error::code)
+                    .cloned(),
+            );
+        });
+        assert!(timeout(SHORT, slow).await.is_err());
+        let code = within("report", unblock(move || seen.recv().unwrap())).await;
+        assert_eq!(code, Some(SqlState::QUERY_CANCELED));
     }
 }
