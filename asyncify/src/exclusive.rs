@@ -113,16 +113,35 @@ where
     ///
     /// # Examples
     ///
-    /// A query that gives up after 100 ms, against SQLite:
+    /// A query that gives up after 100 ms, against SQLite (the twin is
+    /// `offload`'s; a remote declaration's twins work the same way, see
+    /// [Cancellation](crate#cancellation)):
     ///
-    /// ```ignore
-    /// let db = Exclusive::new(rusqlite::Connection::open_in_memory()?).on_cancel(|conn| {
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use asyncify::{Exclusive, unblock};
+    /// use rusqlite::{Connection, ErrorCode};
+    ///
+    /// # #[tokio::main]
+    /// # async fn main() -> rusqlite::Result<()> {
+    /// let db = Exclusive::new(unblock(Connection::open_in_memory).await?).on_cancel(|conn| {
     ///     let interrupt = conn.get_interrupt_handle();
     ///     move || interrupt.interrupt()
     /// });
-    /// let slow = tokio::time::timeout(Duration::from_millis(100), db.execute_batch_async(sql));
-    /// assert!(slow.await.is_err()); // Elapsed; the query stops with SQLITE_INTERRUPT
-    /// db.execute_batch_async("select 1").await?; // at once
+    /// let (report, reported) = std::sync::mpsc::channel();
+    /// let slow = db.offload(move |conn| {
+    ///     let sql = "with recursive c(x) as (select 1 union all select x + 1 from c \
+    ///                where x < 1000000000) select count(*) from c";
+    ///     let count = conn.query_row(sql, [], |row| row.get::<_, i64>(0));
+    ///     let _ = report.send(count.map_err(|e| e.sqlite_error_code()));
+    /// });
+    /// assert!(tokio::time::timeout(Duration::from_millis(100), slow).await.is_err());
+    /// // The next call runs at once: the query has stopped, and reported so.
+    /// db.offload(|conn| conn.execute_batch("select 1")).await?;
+    /// assert_eq!(reported.try_recv().unwrap(), Err(Some(ErrorCode::OperationInterrupted)));
+    /// # Ok(())
+    /// # }
     /// ```
     ///
     /// The same shape, with a client written here:
