@@ -80,6 +80,8 @@ impl Hook {
 
     /// Reports a panic of the hook (or of the closure that makes it): to
     /// `tracing` with the feature on, else to stderr, once per hook.
+    // With `tracing`, every panic is an event and `self.reported` is unused.
+    #[cfg_attr(feature = "tracing", allow(clippy::unused_self))]
     pub(crate) fn report(&self, payload: &(dyn Any + Send)) {
         let message = panic_message(payload);
         #[cfg(feature = "tracing")]

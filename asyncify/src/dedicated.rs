@@ -218,6 +218,7 @@ impl<T: 'static> Dedicated<T> {
     /// assert_eq!(solver.offload(|solver| solver.solved.get()).await, 0);
     /// # }
     /// ```
+    #[must_use = "`on_cancel` returns the handle with the hook; the handle it was called on is consumed"]
     pub fn on_cancel<M, C>(mut self, make: M) -> Self
     where
         M: FnOnce(&T) -> C + Send + 'static,

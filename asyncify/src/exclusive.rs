@@ -186,6 +186,7 @@ where
     /// assert_eq!(engine.runs_async().await, 0); // its turn comes at once, not in 10 s
     /// # }
     /// ```
+    #[must_use = "`on_cancel` returns the handle with the hook; the handle it was called on is consumed"]
     pub fn on_cancel<M, C>(mut self, make: M) -> Self
     where
         M: FnOnce(&T) -> C,

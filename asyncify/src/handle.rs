@@ -205,6 +205,7 @@ where
     /// assert!(timed_out.is_err()); // and the call stops soon after
     /// # }
     /// ```
+    #[must_use = "`on_cancel` returns the handle with the hook; the handle it was called on is consumed"]
     pub fn on_cancel<M, C>(mut self, make: M) -> Self
     where
         M: FnOnce(&T) -> C,

@@ -422,6 +422,14 @@ fn paired(runtime: &Runtime) -> Paired {
                 .push(batch[variant].as_secs_f64() / batch[baseline(variant)].as_secs_f64());
         }
     }
+    summarize(times, ratios)
+}
+
+/// The medians of `paired`'s batch times and ratios.
+fn summarize(
+    mut times: [Vec<Duration>; PAIRED_VARIANTS],
+    mut ratios: [Vec<f64>; PAIRED_VARIANTS],
+) -> Paired {
     for values in &mut ratios {
         values.sort_by(f64::total_cmp);
     }

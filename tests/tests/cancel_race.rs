@@ -251,7 +251,7 @@ where
     }
     // Let the last hooks and calls finish: a call on the handle runs after
     // every earlier one has ended.
-    let _ = handle.offload_mut(|_| ()).await;
+    handle.offload_mut(|_| ()).await;
 
     let t = &table;
     let hooked = attribute_hooks(name, t);
