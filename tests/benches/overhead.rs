@@ -41,8 +41,9 @@
 //! The twins on `Handle`, `Handle::with_limit`, `Exclusive` and `Dedicated`
 //! with a cancel hook installed (`on_cancel`) but never triggered are
 //! compared with the same twins without one (`hooked_*_ratio`).
-//! `ASYNCIFY_OVERHEAD_PAIRED=0` skips it; `cargo bench -p tests --bench
-//! overhead -- none` runs only it.
+//! `ASYNCIFY_OVERHEAD_ROUNDS=<n>` sets its rounds (41 by default; more give a
+//! steadier median on a busy machine), `ASYNCIFY_OVERHEAD_PAIRED=0` skips it;
+//! `cargo bench -p tests --bench overhead -- none` runs only it.
 
 mod support;
 
@@ -292,6 +293,16 @@ fn overhead(c: &mut Criterion) {
 
 /// Rounds of the paired comparison, per runtime.
 const PAIRED_ROUNDS: usize = 41;
+
+/// `PAIRED_ROUNDS`, or `ASYNCIFY_OVERHEAD_ROUNDS` (more rounds: a steadier
+/// median on a busy machine).
+fn paired_rounds() -> usize {
+    std::env::var("ASYNCIFY_OVERHEAD_ROUNDS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .filter(|&rounds| rounds > 0)
+        .unwrap_or(PAIRED_ROUNDS)
+}
 /// Calls per variant per round.
 const PAIRED_BATCH: u64 = 500;
 
@@ -354,7 +365,7 @@ fn paired(runtime: &Runtime) -> Paired {
     // of the same round.
     let mut times: [Vec<Duration>; PAIRED_VARIANTS] = Default::default();
     let mut ratios: [Vec<f64>; PAIRED_VARIANTS] = Default::default();
-    for round in 0..=PAIRED_ROUNDS {
+    for round in 0..=paired_rounds() {
         let mut batch = [Duration::ZERO; PAIRED_VARIANTS];
         for i in 0..PAIRED_VARIANTS {
             let variant = (round + i) % PAIRED_VARIANTS;
@@ -436,9 +447,10 @@ fn summarize(
     for values in &mut times {
         values.sort();
     }
-    let per_call =
-        |variant: usize| times[variant][PAIRED_ROUNDS / 2] / u32::try_from(PAIRED_BATCH).unwrap();
-    let ratio = |variant: usize| ratios[variant][PAIRED_ROUNDS / 2];
+    let per_call = |variant: usize| {
+        times[variant][times[variant].len() / 2] / u32::try_from(PAIRED_BATCH).unwrap()
+    };
+    let ratio = |variant: usize| ratios[variant][ratios[variant].len() / 2];
     Paired {
         spawn_blocking: per_call(SPAWN_BLOCKING),
         dedicated_thread: per_call(DEDICATED_THREAD),
@@ -476,8 +488,9 @@ struct Paired {
 fn paired_report() {
     let mut lines = Vec::new();
     println!(
-        "\noverhead: paired comparison ({PAIRED_ROUNDS} rounds of {PAIRED_BATCH} calls per variant, \
-         median of the per-round ratios)"
+        "\noverhead: paired comparison ({} rounds of {PAIRED_BATCH} calls per variant, \
+         median of the per-round ratios)",
+        paired_rounds()
     );
     for (name, runtime) in [
         (
