@@ -276,7 +276,7 @@ impl<T> Handle<T> {
         F: FnOnce(&T) -> R + Send + 'static,
         R: Send + 'static,
     {
-        let handle = self.clone();
+        let mut handle = self.clone();
         async move {
             // Waiting here, in the calling task, takes no pool thread. The
             // permit moves into the call and is released when it returns,
@@ -290,7 +290,9 @@ impl<T> Handle<T> {
                 ),
                 None => None,
             };
-            match handle.cancel.clone() {
+            // Taken out of the copy that goes to the pool, so that the hook's
+            // reference count is only ever touched on this thread.
+            match handle.cancel.take() {
                 None => {
                     unblock(move || {
                         let _permit = permit;
