@@ -7,6 +7,7 @@ use std::thread;
 
 use tokio::sync::oneshot;
 
+use crate::cancel::{self, Hook, arm, panic_message};
 use crate::offload::{Offload, OffloadMut};
 
 /// A clonable handle to a client that lives on a thread of its own: every
@@ -26,7 +27,8 @@ use crate::offload::{Offload, OffloadMut};
 ///   first polled (a FIFO channel to the thread).
 /// - **Lazy**: nothing is sent to the thread before the future is first
 ///   polled; a call whose future is dropped before the thread gets to it is
-///   skipped. A call that has started runs to completion.
+///   skipped. A call that has started runs to completion, unless the handle
+///   has a cancel hook ([`on_cancel`](Dedicated::on_cancel)).
 /// - **Any executor**: the thread is not Tokio's, and the futures need no
 ///   Tokio runtime: they can be awaited on any executor, or with a plain
 ///   `block_on`.
@@ -86,6 +88,9 @@ use crate::offload::{Offload, OffloadMut};
 /// ```
 pub struct Dedicated<T> {
     shared: Arc<Shared<T>>,
+    // Set by `on_cancel`, on the only handle, so that every clone has it;
+    // filled in on the client's thread before it runs any call.
+    cancel: Option<Arc<Hook>>,
 }
 
 /// A call, as sent to the thread.
@@ -158,7 +163,80 @@ impl<T: 'static> Dedicated<T> {
         }
         Dedicated {
             shared: Arc::new(Shared { jobs, status }),
+            cancel: None,
         }
+    }
+
+    /// Gives the handle a cancel hook, made from the client by `make` on the
+    /// client's thread, before any call runs there: when a call's future is
+    /// dropped while the call runs, the hook runs on another thread (the
+    /// blocking pool inside a Tokio runtime, a thread of its own elsewhere)
+    /// to interrupt it, and the next call runs as soon as the interrupted one
+    /// returns.
+    ///
+    /// The hook must be `Send + Sync` even though the client need not be:
+    /// it runs on another thread while the client's thread is busy with the
+    /// call. The semantics are [`Exclusive::on_cancel`](crate::Exclusive::on_cancel)'s:
+    /// a call dropped before it begins is skipped and not hooked; a call
+    /// dropped while it runs gets the hook once, decided under one lock with
+    /// the call's end, so that a stale cancel never reaches the next call; a
+    /// hook (or `make`) that panics is reported and the handle keeps working;
+    /// without a hook, a dropped call runs to completion.
+    ///
+    /// # Panics
+    ///
+    /// If the handle has been cloned or has a call in flight: call it on
+    /// the new handle, `Dedicated::spawn(factory).on_cancel(..)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    /// use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    /// use std::sync::Arc;
+    /// use std::time::Duration;
+    ///
+    /// /// Not `Send` (an `Rc` inside), with a flag that stops its long call.
+    /// struct Solver { stop: Arc<AtomicBool>, solved: Rc<Cell<u32>> }
+    ///
+    /// # #[tokio::main]
+    /// # async fn main() {
+    /// let solver = asyncify::Dedicated::spawn(|| Solver { stop: Arc::default(), solved: Rc::default() })
+    ///     .on_cancel(|solver| {
+    ///         let stop = Arc::clone(&solver.stop);
+    ///         move || stop.store(true, SeqCst)
+    ///     });
+    /// let long = solver.offload(|solver| {
+    ///     solver.stop.store(false, SeqCst);
+    ///     while !solver.stop.load(SeqCst) {
+    ///         std::thread::sleep(Duration::from_millis(1));
+    ///     }
+    /// });
+    /// assert!(tokio::time::timeout(Duration::from_millis(50), long).await.is_err());
+    /// // The thread is free again at once.
+    /// assert_eq!(solver.offload(|solver| solver.solved.get()).await, 0);
+    /// # }
+    /// ```
+    #[must_use = "`on_cancel` returns the handle with the hook; the handle it was called on is consumed"]
+    pub fn on_cancel<M, C>(mut self, make: M) -> Self
+    where
+        M: FnOnce(&T) -> C + Send + 'static,
+        C: Fn() + Send + Sync + 'static,
+    {
+        let shared = Arc::get_mut(&mut self.shared).expect(
+            "`asyncify::Dedicated::on_cancel`: the handle has been cloned or has a call in \
+             flight; call it on the new handle, `Dedicated::spawn(factory).on_cancel(..)`",
+        );
+        let hook = Hook::empty();
+        let on_thread = Arc::clone(&hook);
+        // The first job after the factory: no call can run before it. If the
+        // thread has failed, there is no client and every call fails anyway.
+        let _ = shared.jobs.send(Box::new(move |client: &mut T| {
+            cancel::make_hook(&on_thread, client, make);
+        }));
+        self.cancel = Some(hook);
+        self
     }
 
     /// Runs `f` on `&T` on the client's thread, after the calls sent before
@@ -194,18 +272,43 @@ impl<T: 'static> Dedicated<T> {
         // Until the first poll the future keeps the thread alive (it holds a
         // sender); after that, only its call does.
         let shared = Arc::clone(&self.shared);
+        let cancel = self.cancel.clone();
         async move {
             let (reply, outcome) = oneshot::channel::<Outcome<R>>();
             #[cfg(feature = "tracing")]
             let span = tracing::Span::current();
-            let job: Job<T> = Box::new(move |client: &mut T| {
-                if reply.is_closed() {
-                    return; // dropped before its turn: skipped
+            // With a hook, the call is armed: dropping this future (the
+            // watch) before the call begins skips it, while it runs hooks it.
+            let (_watch, job): (_, Job<T>) = match cancel {
+                None => (
+                    None,
+                    Box::new(move |client: &mut T| {
+                        if reply.is_closed() {
+                            return; // dropped before its turn: skipped
+                        }
+                        #[cfg(feature = "tracing")]
+                        let _entered = span.enter();
+                        let _ = reply.send(panic::catch_unwind(AssertUnwindSafe(|| f(client))));
+                    }),
+                ),
+                Some(hook) => {
+                    let (watch, ticket) = arm(&hook);
+                    (
+                        Some(watch),
+                        Box::new(move |client: &mut T| {
+                            let Some(running) = ticket.begin() else {
+                                return; // dropped before its turn: skipped
+                            };
+                            #[cfg(feature = "tracing")]
+                            let _entered = span.enter();
+                            let outcome = panic::catch_unwind(AssertUnwindSafe(|| f(client)));
+                            // Waits for a hook that began; then the next call.
+                            drop(running);
+                            let _ = reply.send(outcome);
+                        }),
+                    )
                 }
-                #[cfg(feature = "tracing")]
-                let _entered = span.enter();
-                let _ = reply.send(panic::catch_unwind(AssertUnwindSafe(|| f(client))));
-            });
+            };
             let status = Arc::clone(&shared.status);
             let sent = shared.jobs.send(job);
             drop(shared);
@@ -267,16 +370,6 @@ impl Status {
     }
 }
 
-fn panic_message(payload: &(dyn Any + Send)) -> &str {
-    if let Some(message) = payload.downcast_ref::<&str>() {
-        message
-    } else if let Some(message) = payload.downcast_ref::<String>() {
-        message
-    } else {
-        "(a payload that is not a string)"
-    }
-}
-
 /// `asyncify:` and the type's name without its path or generics.
 fn default_name<T>() -> String {
     let full = std::any::type_name::<T>();
@@ -289,6 +382,7 @@ impl<T> Clone for Dedicated<T> {
     fn clone(&self) -> Self {
         Dedicated {
             shared: Arc::clone(&self.shared),
+            cancel: self.cancel.clone(),
         }
     }
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use tokio::sync::Mutex;
 
+use crate::cancel::{self, Hook, unblock_armed};
 use crate::context::ClientSlot;
 use crate::offload::{Offload, OffloadMut};
 use crate::unblock::unblock;
@@ -20,7 +21,9 @@ use crate::unblock::unblock;
 /// dropped while waiting simply leaves the queue.
 ///
 /// A call that has started holds the client until it returns, even if its
-/// future is dropped; then the next call gets its turn. As with
+/// future is dropped; then the next call gets its turn. A handle made with
+/// [`on_cancel`](Exclusive::on_cancel) interrupts such a call instead, so that
+/// the next caller does not wait for a result nobody reads. As with
 /// [`Handle`](crate::Handle), when the last handle is dropped on a thread of a
 /// Tokio runtime the client is dropped on the blocking pool.
 ///
@@ -50,6 +53,8 @@ pub struct Exclusive<T> {
     // The last `Arc` (a handle's, or a running call's turn) drops the slot,
     // which drops the client off the workers.
     shared: Arc<Mutex<ClientSlot<T>>>,
+    // Set by `on_cancel`, on the only handle, so that every clone has it.
+    cancel: Option<Arc<Hook>>,
 }
 
 impl<T> Exclusive<T>
@@ -60,7 +65,143 @@ where
     pub fn new(client: T) -> Self {
         Exclusive {
             shared: Arc::new(Mutex::new(ClientSlot::new(client))),
+            cancel: None,
         }
+    }
+
+    /// Gives the handle a cancel hook, made from the client by `make`: when a
+    /// call's future is dropped while the call runs (a `tokio::time::timeout`
+    /// that expires, a `select!` branch not taken, a cancelled request
+    /// handler), the hook runs on the blocking pool to interrupt it, and the
+    /// next caller gets its turn as soon as the interrupted call returns.
+    ///
+    /// `make` runs once, here, with the client; the hook it returns must be
+    /// callable from another thread while a call holds the client, which is
+    /// what clients' interrupt handles are for: rusqlite's
+    /// `InterruptHandle`, postgres's `CancelToken`, a socket to shut down, a
+    /// C library's cancel flag. Every clone of the handle shares the hook,
+    /// and every twin uses it: of an `impl`, of a trait, of a remote
+    /// declaration, and [`offload`](Exclusive::offload) /
+    /// [`offload_mut`](Exclusive::offload_mut).
+    ///
+    /// - **Dropped before its call begins** (before its first poll, while it
+    ///   waits for its turn, or before a pool thread took it): the call does
+    ///   not run, and the hook is not called.
+    /// - **Dropped while its call runs**: the hook runs once, on the blocking
+    ///   pool (it may block: `cancel_query` opens a connection), never on the
+    ///   thread that dropped the future. Whether the call is still running is
+    ///   decided under one lock with the call's end: if the call returns
+    ///   before the hook has begun, the hook does not run, and if the hook has
+    ///   begun, the client goes to the next call only once the hook has
+    ///   returned, so a stale cancel never reaches the next call.
+    /// - **The interrupted call** returns (with the client's own error,
+    ///   `SQLITE_INTERRUPT` say) on its pool thread, where its result is
+    ///   dropped; then the next caller gets its turn.
+    /// - **A hook that panics** (or a `make` that panics) does not take the
+    ///   handle down: the panic is reported (to `tracing` with the `tracing`
+    ///   feature on, else once to stderr), the call it tried to cancel still
+    ///   returns, and later calls run as usual.
+    /// - **Without a hook**, a dropped call runs to completion.
+    ///
+    /// A handle-wide timeout is `tokio::time::timeout` around the twin: when
+    /// it expires, the future is dropped and the hook interrupts the call.
+    ///
+    /// # Panics
+    ///
+    /// If the handle has been cloned or has a call in progress: call it on
+    /// the new handle, `Exclusive::new(client).on_cancel(..)`.
+    ///
+    /// # Examples
+    ///
+    /// A query that gives up after 100 ms, against SQLite (the twin is
+    /// `offload`'s; a remote declaration's twins work the same way, see
+    /// [Cancellation](crate#cancellation)):
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// use asyncify::{Exclusive, unblock};
+    /// use rusqlite::{Connection, ErrorCode};
+    ///
+    /// # #[tokio::main]
+    /// # async fn main() -> rusqlite::Result<()> {
+    /// let db = Exclusive::new(unblock(Connection::open_in_memory).await?).on_cancel(|conn| {
+    ///     let interrupt = conn.get_interrupt_handle();
+    ///     move || interrupt.interrupt()
+    /// });
+    /// let (report, reported) = std::sync::mpsc::channel();
+    /// let slow = db.offload(move |conn| {
+    ///     let sql = "with recursive c(x) as (select 1 union all select x + 1 from c \
+    ///                where x < 1000000000) select count(*) from c";
+    ///     let count = conn.query_row(sql, [], |row| row.get::<_, i64>(0));
+    ///     let _ = report.send(count.map_err(|e| e.sqlite_error_code()));
+    /// });
+    /// assert!(tokio::time::timeout(Duration::from_millis(100), slow).await.is_err());
+    /// // The next call runs at once: the query has stopped, and reported so.
+    /// db.offload(|conn| conn.execute_batch("select 1")).await?;
+    /// assert_eq!(reported.try_recv().unwrap(), Err(Some(ErrorCode::OperationInterrupted)));
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// The same shape, with a client written here:
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    /// use std::sync::Arc;
+    /// use std::time::Duration;
+    ///
+    /// use asyncify::{asyncify, Exclusive};
+    ///
+    /// /// A client whose long call stops when its flag is raised.
+    /// pub struct Engine { stop: Arc<AtomicBool>, runs: u32 }
+    ///
+    /// #[asyncify]
+    /// impl Engine {
+    ///     pub fn crunch(&mut self) -> Result<u32, &'static str> {
+    ///         self.stop.store(false, SeqCst);
+    ///         for _ in 0..10_000 {
+    ///             if self.stop.load(SeqCst) {
+    ///                 return Err("interrupted");
+    ///             }
+    ///             std::thread::sleep(Duration::from_millis(1));
+    ///         }
+    ///         self.runs += 1;
+    ///         Ok(self.runs)
+    ///     }
+    ///
+    ///     pub fn runs(&self) -> u32 {
+    ///         self.runs
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main]
+    /// # async fn main() {
+    /// let engine = Exclusive::new(Engine { stop: Arc::default(), runs: 0 }).on_cancel(|engine| {
+    ///     let stop = Arc::clone(&engine.stop);
+    ///     move || stop.store(true, SeqCst)
+    /// });
+    /// let crunch = tokio::time::timeout(Duration::from_millis(50), engine.crunch_async());
+    /// assert!(crunch.await.is_err()); // timed out, and interrupted
+    /// assert_eq!(engine.runs_async().await, 0); // its turn comes at once, not in 10 s
+    /// # }
+    /// ```
+    #[must_use = "`on_cancel` returns the handle with the hook; the handle it was called on is consumed"]
+    pub fn on_cancel<M, C>(mut self, make: M) -> Self
+    where
+        M: FnOnce(&T) -> C,
+        C: Fn() + Send + Sync + 'static,
+    {
+        let client: &T = Arc::get_mut(&mut self.shared)
+            .expect(
+                "`asyncify::Exclusive::on_cancel`: the handle has been cloned or has a call in \
+                 progress; call it on the new handle, `Exclusive::new(client).on_cancel(..)`",
+            )
+            .get_mut();
+        let hook = Hook::empty();
+        cancel::make_hook(&hook, client, make);
+        self.cancel = Some(hook);
+        self
     }
 
     /// Runs `f` on `&T` in the blocking pool once it is this call's turn.
@@ -94,9 +235,15 @@ where
         // while waiting) drops the slot, which releases the client off the
         // workers; after that, the turn holds it and drops on the pool.
         let shared = Arc::clone(&self.shared);
+        let cancel = self.cancel.clone();
         async move {
             let mut turn = shared.lock_owned().await;
-            unblock(move || f(&mut turn)).await
+            match cancel {
+                None => unblock(move || f(&mut turn)).await,
+                // The turn is given up once the call (and a hook that began
+                // for it) has ended.
+                Some(hook) => unblock_armed(&hook, turn, move |turn| f(turn)).await,
+            }
         }
     }
 }
@@ -112,7 +259,10 @@ impl<T> Exclusive<T> {
     pub fn try_unwrap(this: Self) -> Result<T, Self> {
         Arc::try_unwrap(this.shared)
             .map(|mutex| mutex.into_inner().into_inner())
-            .map_err(|shared| Exclusive { shared })
+            .map_err(|shared| Exclusive {
+                shared,
+                cancel: this.cancel,
+            })
     }
 }
 
@@ -120,6 +270,7 @@ impl<T> Clone for Exclusive<T> {
     fn clone(&self) -> Self {
         Exclusive {
             shared: Arc::clone(&self.shared),
+            cancel: self.cancel.clone(),
         }
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 
+use crate::cancel::{self, Hook, unblock_armed};
 use crate::context::ClientSlot;
 use crate::offload::Offload;
 use crate::unblock::unblock;
@@ -55,6 +56,8 @@ pub struct Handle<T> {
     slot: Arc<ClientSlot<T>>,
     // Shared by the clones: a call holds one permit while it is on the pool.
     limit: Option<Limit>,
+    // Set by `on_cancel`, on the only handle, so that every clone has it.
+    cancel: Option<Arc<Hook>>,
 }
 
 #[derive(Clone)]
@@ -72,6 +75,7 @@ where
         Handle {
             slot: Arc::new(ClientSlot::new(client)),
             limit: None,
+            cancel: None,
         }
     }
 
@@ -145,7 +149,76 @@ where
                 permits: Arc::new(Semaphore::new(n)),
                 max: n,
             }),
+            cancel: None,
         }
+    }
+
+    /// Gives the handle a cancel hook, made from the client by `make`: when
+    /// a call's future is dropped while the call runs (a
+    /// `tokio::time::timeout` that expires, a `select!` branch not taken, a
+    /// cancelled request handler), the hook runs on the blocking pool to
+    /// interrupt it.
+    ///
+    /// The semantics are [`Exclusive::on_cancel`](crate::Exclusive::on_cancel)'s,
+    /// with one difference: the calls of a `Handle` run in parallel, and the
+    /// hook is the client's, not the call's. A hook that interrupts whatever
+    /// the client is doing (`sqlite3_interrupt`, closing a socket) also
+    /// interrupts the other calls running at that moment; give such a client
+    /// one call at a time (`Handle::with_limit(client, 1)`, or an
+    /// [`Exclusive`](crate::Exclusive)), or make a hook that cancels only the
+    /// call that was dropped. Without `on_cancel`, a dropped call runs to
+    /// completion.
+    ///
+    /// # Panics
+    ///
+    /// If the handle has been cloned or has a call in progress: call it on
+    /// the new handle, `Handle::new(client).on_cancel(..)`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    /// use std::sync::Arc;
+    /// use std::time::Duration;
+    ///
+    /// /// A client that stops when its flag is raised from another thread.
+    /// #[derive(Default)]
+    /// struct Worker { stop: Arc<AtomicBool> }
+    ///
+    /// impl Worker {
+    ///     fn work(&self) -> &'static str {
+    ///         while !self.stop.load(SeqCst) {
+    ///             std::thread::sleep(Duration::from_millis(1));
+    ///         }
+    ///         "interrupted"
+    ///     }
+    /// }
+    ///
+    /// # #[tokio::main]
+    /// # async fn main() {
+    /// let worker = asyncify::Handle::new(Worker::default()).on_cancel(|worker| {
+    ///     let stop = Arc::clone(&worker.stop);
+    ///     move || stop.store(true, SeqCst)
+    /// });
+    /// let call = worker.offload(|worker| worker.work());
+    /// let timed_out = tokio::time::timeout(Duration::from_millis(50), call).await;
+    /// assert!(timed_out.is_err()); // and the call stops soon after
+    /// # }
+    /// ```
+    #[must_use = "`on_cancel` returns the handle with the hook; the handle it was called on is consumed"]
+    pub fn on_cancel<M, C>(mut self, make: M) -> Self
+    where
+        M: FnOnce(&T) -> C,
+        C: Fn() + Send + Sync + 'static,
+    {
+        let client: &T = Arc::get_mut(&mut self.slot).expect(
+            "`asyncify::Handle::on_cancel`: the handle has been cloned or has a call in \
+             progress; call it on the new handle, `Handle::new(client).on_cancel(..)`",
+        );
+        let hook = Hook::empty();
+        cancel::make_hook(&hook, client, make);
+        self.cancel = Some(hook);
+        self
     }
 }
 
@@ -169,6 +242,7 @@ impl<T> Handle<T> {
             .map_err(|slot| Handle {
                 slot,
                 limit: this.limit,
+                cancel: this.cancel,
             })
     }
 
@@ -202,7 +276,7 @@ impl<T> Handle<T> {
         F: FnOnce(&T) -> R + Send + 'static,
         R: Send + 'static,
     {
-        let handle = self.clone();
+        let mut handle = self.clone();
         async move {
             // Waiting here, in the calling task, takes no pool thread. The
             // permit moves into the call and is released when it returns,
@@ -216,11 +290,22 @@ impl<T> Handle<T> {
                 ),
                 None => None,
             };
-            unblock(move || {
-                let _permit = permit;
-                f(&handle)
-            })
-            .await
+            // Taken out of the copy that goes to the pool, so that the hook's
+            // reference count is only ever touched on this thread.
+            match handle.cancel.take() {
+                None => {
+                    unblock(move || {
+                        let _permit = permit;
+                        f(&handle)
+                    })
+                    .await
+                }
+                // The permit is released once the call (and a hook that
+                // began for it) has ended.
+                Some(hook) => {
+                    unblock_armed(&hook, (handle, permit), move |(handle, _permit)| f(handle)).await
+                }
+            }
         }
     }
 
@@ -235,6 +320,7 @@ impl<T> Clone for Handle<T> {
         Handle {
             slot: Arc::clone(&self.slot),
             limit: self.limit.clone(),
+            cancel: self.cancel.clone(),
         }
     }
 }

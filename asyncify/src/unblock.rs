@@ -30,8 +30,11 @@ use crate::context::{self, OnPool};
 /// `tracing::Instrument::in_current_span`.)
 ///
 /// Dropping the future after the call has started does not stop it (a
-/// blocking call cannot be interrupted): the call runs to completion on its
-/// pool thread and its result is dropped there.
+/// blocking call cannot be interrupted from here): the call runs to
+/// completion on its pool thread and its result is dropped there. A handle
+/// with a cancel hook ([`Exclusive::on_cancel`](crate::Exclusive::on_cancel)
+/// and the same on [`Handle`](crate::Handle::on_cancel) and
+/// [`Dedicated`](crate::Dedicated::on_cancel)) interrupts its calls instead.
 ///
 /// # Panics
 ///

@@ -38,8 +38,12 @@
 //! `Exclusive` are compared with hand-written `spawn_blocking`; the twin on
 //! `Dedicated`, which runs on its own thread and not on the pool, with the
 //! hand-written dedicated thread + channel (`dedicated_thread`).
-//! `ASYNCIFY_OVERHEAD_PAIRED=0` skips it; `cargo bench -p tests --bench
-//! overhead -- none` runs only it.
+//! The twins on `Handle`, `Handle::with_limit`, `Exclusive` and `Dedicated`
+//! with a cancel hook installed (`on_cancel`) but never triggered are
+//! compared with the same twins without one (`hooked_*_ratio`).
+//! `ASYNCIFY_OVERHEAD_ROUNDS=<n>` sets its rounds (41 by default; more give a
+//! steadier median on a busy machine), `ASYNCIFY_OVERHEAD_PAIRED=0` skips it;
+//! `cargo bench -p tests --bench overhead -- none` runs only it.
 
 mod support;
 
@@ -289,12 +293,22 @@ fn overhead(c: &mut Criterion) {
 
 /// Rounds of the paired comparison, per runtime.
 const PAIRED_ROUNDS: usize = 41;
+
+/// `PAIRED_ROUNDS`, or `ASYNCIFY_OVERHEAD_ROUNDS` (more rounds: a steadier
+/// median on a busy machine).
+fn paired_rounds() -> usize {
+    std::env::var("ASYNCIFY_OVERHEAD_ROUNDS")
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .filter(|&rounds| rounds > 0)
+        .unwrap_or(PAIRED_ROUNDS)
+}
 /// Calls per variant per round.
 const PAIRED_BATCH: u64 = 500;
 
 /// The variants of the paired comparison, in the order of `paired`'s
 /// batches: each twin, and the hand-written variant it is divided by.
-const PAIRED_VARIANTS: usize = 7;
+const PAIRED_VARIANTS: usize = 11;
 const SPAWN_BLOCKING: usize = 0;
 const TWIN_HANDLE: usize = 1;
 const TWIN_CLONE: usize = 2;
@@ -302,15 +316,31 @@ const TWIN_EXCLUSIVE: usize = 3;
 const TWIN_HANDLE_LIMITED: usize = 4;
 const DEDICATED_THREAD: usize = 5;
 const TWIN_DEDICATED: usize = 6;
+// The same twins on handles with a cancel hook (`on_cancel`) that no call
+// triggers: what arming each call costs.
+const TWIN_HANDLE_HOOKED: usize = 7;
+const TWIN_EXCLUSIVE_HOOKED: usize = 8;
+const TWIN_HANDLE_LIMITED_HOOKED: usize = 9;
+const TWIN_DEDICATED_HOOKED: usize = 10;
 
-/// The hand-written variant a variant is compared with: the twins that run
-/// on the blocking pool with `spawn_blocking`, the twin on `Dedicated` (its
-/// own thread) with the dedicated thread + channel.
+/// The variant a variant is compared with: the twins that run on the
+/// blocking pool with `spawn_blocking`, the twin on `Dedicated` (its own
+/// thread) with the dedicated thread + channel, a twin on a handle with a
+/// cancel hook with the same twin without one.
 fn baseline(variant: usize) -> usize {
     match variant {
         DEDICATED_THREAD | TWIN_DEDICATED => DEDICATED_THREAD,
+        TWIN_HANDLE_HOOKED => TWIN_HANDLE,
+        TWIN_EXCLUSIVE_HOOKED => TWIN_EXCLUSIVE,
+        TWIN_HANDLE_LIMITED_HOOKED => TWIN_HANDLE_LIMITED,
+        TWIN_DEDICATED_HOOKED => TWIN_DEDICATED,
         _ => SPAWN_BLOCKING,
     }
+}
+
+/// The cancel hook of the hooked variants: never called.
+fn unused_hook(_: &Client) -> impl Fn() + Send + Sync + 'static + use<> {
+    || unreachable!("no call of the benchmark is cancelled")
 }
 
 /// The ratio twin / hand-written equivalent, measured so that a busy machine
@@ -327,11 +357,15 @@ fn paired(runtime: &Runtime) -> Paired {
     let limited = Handle::with_limit(client(), HANDLE_LIMIT);
     let thread = DedicatedThread::spawn(client());
     let dedicated = Dedicated::spawn(client);
+    let handle_hooked = Handle::new(client()).on_cancel(unused_hook);
+    let exclusive_hooked = Exclusive::new(client()).on_cancel(unused_hook);
+    let limited_hooked = Handle::with_limit(client(), HANDLE_LIMIT).on_cancel(unused_hook);
+    let dedicated_hooked = Dedicated::spawn(client).on_cancel(unused_hook);
     // Per variant: the batch times, and the ratios to its baseline's batch
     // of the same round.
     let mut times: [Vec<Duration>; PAIRED_VARIANTS] = Default::default();
     let mut ratios: [Vec<f64>; PAIRED_VARIANTS] = Default::default();
-    for round in 0..=PAIRED_ROUNDS {
+    for round in 0..=paired_rounds() {
         let mut batch = [Duration::ZERO; PAIRED_VARIANTS];
         for i in 0..PAIRED_VARIANTS {
             let variant = (round + i) % PAIRED_VARIANTS;
@@ -368,8 +402,24 @@ fn paired(runtime: &Runtime) -> Paired {
                         thread.call(move |client| client.lookup(&key))
                     })
                 }
-                _ => {
+                TWIN_DEDICATED => {
                     let dedicated = dedicated.clone();
+                    run_serial!(runtime, PAIRED_BATCH, dedicated => dedicated.lookup_async(black_box(key)))
+                }
+                TWIN_HANDLE_HOOKED => {
+                    let handle = handle_hooked.clone();
+                    run_serial!(runtime, PAIRED_BATCH, handle => handle.lookup_async(black_box(key)))
+                }
+                TWIN_EXCLUSIVE_HOOKED => {
+                    let exclusive = exclusive_hooked.clone();
+                    run_serial!(runtime, PAIRED_BATCH, exclusive => exclusive.lookup_async(black_box(key)))
+                }
+                TWIN_HANDLE_LIMITED_HOOKED => {
+                    let limited = limited_hooked.clone();
+                    run_serial!(runtime, PAIRED_BATCH, limited => limited.lookup_async(black_box(key)))
+                }
+                _ => {
+                    let dedicated = dedicated_hooked.clone();
                     run_serial!(runtime, PAIRED_BATCH, dedicated => dedicated.lookup_async(black_box(key)))
                 }
             };
@@ -383,15 +433,24 @@ fn paired(runtime: &Runtime) -> Paired {
                 .push(batch[variant].as_secs_f64() / batch[baseline(variant)].as_secs_f64());
         }
     }
+    summarize(times, ratios)
+}
+
+/// The medians of `paired`'s batch times and ratios.
+fn summarize(
+    mut times: [Vec<Duration>; PAIRED_VARIANTS],
+    mut ratios: [Vec<f64>; PAIRED_VARIANTS],
+) -> Paired {
     for values in &mut ratios {
         values.sort_by(f64::total_cmp);
     }
     for values in &mut times {
         values.sort();
     }
-    let per_call =
-        |variant: usize| times[variant][PAIRED_ROUNDS / 2] / u32::try_from(PAIRED_BATCH).unwrap();
-    let ratio = |variant: usize| ratios[variant][PAIRED_ROUNDS / 2];
+    let per_call = |variant: usize| {
+        times[variant][times[variant].len() / 2] / u32::try_from(PAIRED_BATCH).unwrap()
+    };
+    let ratio = |variant: usize| ratios[variant][ratios[variant].len() / 2];
     Paired {
         spawn_blocking: per_call(SPAWN_BLOCKING),
         dedicated_thread: per_call(DEDICATED_THREAD),
@@ -400,6 +459,10 @@ fn paired(runtime: &Runtime) -> Paired {
         exclusive: ratio(TWIN_EXCLUSIVE),
         handle_limited: ratio(TWIN_HANDLE_LIMITED),
         dedicated: ratio(TWIN_DEDICATED),
+        handle_hooked: ratio(TWIN_HANDLE_HOOKED),
+        exclusive_hooked: ratio(TWIN_EXCLUSIVE_HOOKED),
+        handle_limited_hooked: ratio(TWIN_HANDLE_LIMITED_HOOKED),
+        dedicated_hooked: ratio(TWIN_DEDICATED_HOOKED),
     }
 }
 
@@ -415,13 +478,19 @@ struct Paired {
     handle_limited: f64,
     /// ÷ `dedicated_thread`.
     dedicated: f64,
+    /// With an unused cancel hook, ÷ the same twin without one.
+    handle_hooked: f64,
+    exclusive_hooked: f64,
+    handle_limited_hooked: f64,
+    dedicated_hooked: f64,
 }
 
 fn paired_report() {
     let mut lines = Vec::new();
     println!(
-        "\noverhead: paired comparison ({PAIRED_ROUNDS} rounds of {PAIRED_BATCH} calls per variant, \
-         median of the per-round ratios)"
+        "\noverhead: paired comparison ({} rounds of {PAIRED_BATCH} calls per variant, \
+         median of the per-round ratios)",
+        paired_rounds()
     );
     for (name, runtime) in [
         (
@@ -442,7 +511,9 @@ fn paired_report() {
             "{{\"runtime\": \"{name}\", \"spawn_blocking_median_ns\": {}, \
              \"twin_handle_ratio\": {:.4}, \"twin_clone_ratio\": {:.4}, \
              \"twin_exclusive_ratio\": {:.4}, \"twin_handle_limited_ratio\": {:.4}, \
-             \"dedicated_thread_median_ns\": {}, \"twin_dedicated_ratio\": {:.4}}}",
+             \"dedicated_thread_median_ns\": {}, \"twin_dedicated_ratio\": {:.4}, \
+             \"hooked_handle_ratio\": {:.4}, \"hooked_exclusive_ratio\": {:.4}, \
+             \"hooked_handle_limited_ratio\": {:.4}, \"hooked_dedicated_ratio\": {:.4}}}",
             paired.spawn_blocking.as_nanos(),
             paired.handle,
             paired.clone,
@@ -450,6 +521,10 @@ fn paired_report() {
             paired.handle_limited,
             paired.dedicated_thread.as_nanos(),
             paired.dedicated,
+            paired.handle_hooked,
+            paired.exclusive_hooked,
+            paired.handle_limited_hooked,
+            paired.dedicated_hooked,
         );
         println!("{line}");
         lines.push(line);

@@ -1,0 +1,352 @@
+//! Cancel hooks: what reaches a blocking call when its future is dropped
+//! while it runs.
+//!
+//! A handle made with `on_cancel` keeps one [`Hook`] per client. Each call on
+//! it gets a [`Call`], a small state machine shared by the call's future (a
+//! [`Watch`]) and the thread that runs the call (a [`Running`]). Every
+//! decision (has the call started? has it ended? does the hook run?) is taken
+//! under the call's one lock, so that a cancel can never reach a call that has
+//! ended, nor the next call on the same client:
+//!
+//! ```text
+//!              begin (thread)             end (thread)
+//!   Waiting ──────────────────▶ Running ──────────────────▶ Ended
+//!      │                          │                          ▲  ▲
+//!      │ drop (future)            │ drop (future):           │  │ end: the call returned
+//!      ▼                          ▼ a hook task is sent      │  │ before the hook began,
+//!   Skipped (never runs)       Requested ────────────────────┘  │ so it is not run
+//!                                 │ hook task begins            │
+//!                                 ▼                             │
+//!                              Hooking ──▶ Hooked ──────────────┘ end (waits while Hooking)
+//! ```
+//!
+//! The hook runs on the blocking pool (or, outside a Tokio runtime, on a
+//! thread of its own), never where the future was dropped: that is usually an
+//! async worker, and hooks may block (`postgres::CancelToken::cancel_query`
+//! opens a connection).
+
+use std::any::Any;
+use std::fmt;
+use std::future::Future;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
+
+use crate::unblock::unblock;
+
+/// The cancel hook of one client: made from the client when the handle is
+/// built, run (on another thread) to interrupt the call in progress.
+pub(crate) struct Hook {
+    // Set once: at once by `Handle` and `Exclusive`; by `Dedicated` on the
+    // client's thread, before that thread runs any call.
+    run: OnceLock<Box<dyn Fn() + Send + Sync>>,
+    // Whether a panic of this hook went to stderr already (without the
+    // `tracing` feature, it is reported once).
+    #[cfg_attr(feature = "tracing", allow(dead_code))]
+    reported: AtomicBool,
+}
+
+impl Hook {
+    /// A hook with nothing set yet.
+    pub(crate) fn empty() -> Arc<Self> {
+        Arc::new(Hook {
+            run: OnceLock::new(),
+            reported: AtomicBool::new(false),
+        })
+    }
+
+    /// A hook that runs `run`.
+    #[cfg(test)]
+    pub(crate) fn new(run: impl Fn() + Send + Sync + 'static) -> Arc<Self> {
+        let hook = Hook::empty();
+        hook.set(run);
+        hook
+    }
+
+    /// Sets what the hook runs (only the first time).
+    pub(crate) fn set(&self, run: impl Fn() + Send + Sync + 'static) {
+        let _ = self.run.set(Box::new(run));
+    }
+
+    /// Runs the hook, if it is set; a panic is caught and reported.
+    fn fire(&self) {
+        let Some(run) = self.run.get() else {
+            return;
+        };
+        if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(run)) {
+            self.report(&*payload);
+        }
+    }
+
+    /// Reports a panic of the hook (or of the closure that makes it): to
+    /// `tracing` with the feature on, else to stderr, once per hook.
+    // With `tracing`, every panic is an event and `self.reported` is unused.
+    #[cfg_attr(feature = "tracing", allow(clippy::unused_self))]
+    pub(crate) fn report(&self, payload: &(dyn Any + Send)) {
+        let message = panic_message(payload);
+        #[cfg(feature = "tracing")]
+        tracing::error!(
+            panic = message,
+            "asyncify: a cancel hook panicked; the call it was cancelling still returns, and the \
+             handle keeps working"
+        );
+        #[cfg(not(feature = "tracing"))]
+        if !self
+            .reported
+            .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "asyncify: a cancel hook panicked ({message}); the call it was cancelling still \
+                 returns, and the handle keeps working. Later panics of this hook are not reported."
+            );
+        }
+    }
+}
+
+impl fmt::Debug for Hook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Hook")
+            .field("set", &self.run.get().is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where a call is; see the module's diagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    Waiting,
+    Skipped,
+    Running,
+    Requested,
+    Hooking,
+    Hooked,
+    Ended,
+}
+
+/// One call on a client with a hook.
+struct Call {
+    phase: Mutex<Phase>,
+    // Signalled when a hook that had begun has returned.
+    hooked: Condvar,
+    hook: Arc<Hook>,
+}
+
+impl Call {
+    fn lock(&self) -> MutexGuard<'_, Phase> {
+        // Nothing panics while the lock is held.
+        self.phase.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The hook task: runs the hook if the call is still running.
+    fn hook_task(&self) {
+        {
+            let mut phase = self.lock();
+            if *phase != Phase::Requested {
+                // The call ended before this task began: nothing to cancel.
+                return;
+            }
+            *phase = Phase::Hooking;
+        }
+        self.hook.fire();
+        *self.lock() = Phase::Hooked;
+        self.hooked.notify_all();
+    }
+}
+
+/// Arms a call on a client with `hook`: the [`Watch`] goes into the call's
+/// future, the [`Ticket`] to the thread that will run it.
+pub(crate) fn arm(hook: &Arc<Hook>) -> (Watch, Ticket) {
+    let call = Arc::new(Call {
+        phase: Mutex::new(Phase::Waiting),
+        hooked: Condvar::new(),
+        hook: Arc::clone(hook),
+    });
+    (Watch(Arc::clone(&call)), Ticket(call))
+}
+
+/// Held by the call's future: dropping it before the call has ended cancels
+/// the call (skips it if it has not begun, runs the hook if it is running).
+pub(crate) struct Watch(Arc<Call>);
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let mut phase = self.0.lock();
+        match *phase {
+            Phase::Waiting => *phase = Phase::Skipped,
+            Phase::Running => {
+                *phase = Phase::Requested;
+                drop(phase);
+                send_hook_task(Arc::clone(&self.0));
+            }
+            // Ended (the future's normal end), or already cancelled.
+            _ => {}
+        }
+    }
+}
+
+/// Runs the hook task off the async workers: on the blocking pool, or on a
+/// thread of its own outside a Tokio runtime. If neither can take it (the
+/// runtime is shutting down, no thread can be started), the task is dropped
+/// unrun and the call, which is not waiting for it, just runs to its end.
+fn send_hook_task(call: Arc<Call>) {
+    let task = move || call.hook_task();
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => drop(runtime.spawn_blocking(task)),
+        Err(_) => {
+            let _ = std::thread::Builder::new()
+                .name("asyncify-cancel".to_owned())
+                .spawn(task);
+        }
+    }
+}
+
+/// Goes with the call to the thread that runs it.
+pub(crate) struct Ticket(Arc<Call>);
+
+impl Ticket {
+    /// Marks the call as running, or returns `None` if its future was dropped
+    /// before it began (the call must then not run).
+    pub(crate) fn begin(self) -> Option<Running> {
+        let mut phase = self.0.lock();
+        if *phase == Phase::Skipped {
+            return None;
+        }
+        *phase = Phase::Running;
+        drop(phase);
+        Some(Running(self.0))
+    }
+}
+
+/// Held by the thread while the call runs; dropping it (when the call
+/// returns, or unwinds) ends the call: a hook that has begun is waited for,
+/// one that has not will not run. Drop it before the client goes to the
+/// next call.
+pub(crate) struct Running(Arc<Call>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let mut phase = self.0.lock();
+        while *phase == Phase::Hooking {
+            phase = self
+                .0
+                .hooked
+                .wait(phase)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        *phase = Phase::Ended;
+    }
+}
+
+/// Runs `f(&mut held)` on the blocking pool as a call armed with `hook`.
+/// `held` (the client's turn, a permit) is dropped on the pool after the call
+/// has ended, so the next call gets the client only once a hook that began
+/// for this one has returned. If the future is dropped before the call
+/// begins, `f` does not run.
+pub(crate) fn unblock_armed<K, F, R>(
+    hook: &Arc<Hook>,
+    held: K,
+    f: F,
+) -> impl Future<Output = R> + Send + 'static + use<K, F, R>
+where
+    K: Send + 'static,
+    F: FnOnce(&mut K) -> R + Send + 'static,
+    R: Send + 'static,
+{
+    let (watch, ticket) = arm(hook);
+    let call = unblock(move || {
+        // Declared before `running`, so dropped after it, even on unwind.
+        let mut held = held;
+        let running = ticket.begin()?;
+        let result = f(&mut held);
+        drop(running);
+        drop(held);
+        Some(result)
+    });
+    async move {
+        let _watch = watch;
+        call.await
+            .expect("a call is skipped only after its future is dropped")
+    }
+}
+
+/// The message of a panic's payload.
+pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> &str {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        message
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message
+    } else {
+        "(a payload that is not a string)"
+    }
+}
+
+/// Makes a handle's hook from its client with `make`; a panic in `make` is
+/// reported like a hook's, and leaves the handle without a hook.
+pub(crate) fn make_hook<T: ?Sized, M, C>(hook: &Hook, client: &T, make: M)
+where
+    M: FnOnce(&T) -> C,
+    C: Fn() + Send + Sync + 'static,
+{
+    match panic::catch_unwind(AssertUnwindSafe(|| make(client))) {
+        Ok(run) => hook.set(run),
+        Err(payload) => hook.report(&*payload),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn counting() -> (Arc<Hook>, Arc<AtomicUsize>) {
+        let count = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&count);
+        let hook = Hook::new(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+        });
+        (hook, count)
+    }
+
+    #[test]
+    fn dropped_before_begin_skips_and_runs_no_hook() {
+        let (hook, count) = counting();
+        let (watch, ticket) = arm(&hook);
+        drop(watch);
+        assert!(ticket.begin().is_none());
+        assert_eq!(count.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn ended_before_drop_runs_no_hook() {
+        let (hook, count) = counting();
+        let (watch, ticket) = arm(&hook);
+        drop(ticket.begin().unwrap());
+        drop(watch);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert_eq!(count.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn requested_but_ended_first_runs_no_hook() {
+        let (hook, count) = counting();
+        let (watch, ticket) = arm(&hook);
+        let running = ticket.begin().unwrap();
+        let call = Arc::clone(&watch.0);
+        // Dropped as the future would be, with the hook task held back.
+        *call.lock() = Phase::Requested;
+        drop(watch);
+        drop(running);
+        call.hook_task();
+        assert_eq!(count.load(Ordering::SeqCst), 0);
+        assert_eq!(*call.lock(), Phase::Ended);
+    }
+
+    #[test]
+    fn a_panicking_hook_is_caught() {
+        let hook = Hook::new(|| panic!("hook failed"));
+        hook.fire();
+        hook.fire();
+    }
+}
