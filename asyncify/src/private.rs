@@ -62,6 +62,26 @@ where
 {
 }
 
+/// An `AsRef<T>` argument (`P: AsRef<Path>`, `impl AsRef<str>`) that an
+/// `_async` twin converts to `T::Owned` when it is called, so that the caller
+/// may pass a borrow and the future still owns everything.
+#[diagnostic::on_unimplemented(
+    message = "an `AsRef<{Self}>` argument cannot be converted for the blocking pool",
+    label = "an `_async` twin converts this argument to `<{Self} as ToOwned>::Owned`, which must be `AsRef<{Self}> + Send + 'static`",
+    note = "skip this method with `#[asyncify(skip)]`, or take an owned value"
+)]
+pub trait ConvertsToPool {}
+impl<T> ConvertsToPool for T
+where
+    T: ?Sized + ToOwned,
+    T::Owned: AsRef<T> + Send + 'static,
+{
+}
+
+/// Checked by the generated code, with the span of the user's type, for
+/// each `AsRef<T>` argument.
+pub fn converts_to_pool<T: ?Sized + ConvertsToPool>() {}
+
 /// Checked by the generated code, with the span of the user's type, for each
 /// argument taken by value and for the result.
 pub fn moves_to_pool<T: MovesToPool>() {}

@@ -24,7 +24,7 @@ use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Attribute, Ident, Type, TypeParamBound, Visibility, WherePredicate, parse_quote};
 
-use super::ast::{Input, Kind, Method, Pass, Receiver, Source};
+use super::ast::{ConversionKind, Input, Kind, Method, Pass, Receiver, Source};
 use super::types;
 
 pub(crate) fn generate(input: &Input) -> TokenStream {
@@ -216,7 +216,8 @@ fn twin_param_type(param: &super::ast::Param) -> Type {
         Pass::Copy(_) | Pass::CopyOption(_) => vec![parse_quote! {
             ::asyncify::__private::ToOwned<Owned: ::core::marker::Send + 'static>
         }],
-        Pass::MutRef(_) => Vec::new(),
+        // Converted before the future is made: the caller may pass a borrow.
+        Pass::MutRef(_) | Pass::Convert(_) => Vec::new(),
     };
     types::bound_impl_traits(&mut ty, &bounds);
     ty
@@ -318,6 +319,27 @@ fn arguments(input: &Input, method: &Method) -> Arguments {
                         |#copy| #borrow,
                     )
                 });
+            }
+            Pass::Convert(conversion) => {
+                let target = &conversion.target;
+                let span = target.span();
+                match conversion.kind {
+                    ConversionKind::AsRef => {
+                        checks.push(check("converts_to_pool", target));
+                        copies.push(quote_spanned! {span=>
+                            let #name = <#target as ::asyncify::__private::ToOwned>::to_owned(
+                                ::core::convert::AsRef::<#target>::as_ref(&#name),
+                            );
+                        });
+                    }
+                    ConversionKind::Into => {
+                        checks.push(check("moves_to_pool", target));
+                        copies.push(quote_spanned! {span=>
+                            let #name: #target = ::core::convert::Into::<#target>::into(#name);
+                        });
+                    }
+                }
+                args.push(quote!(#name));
             }
             Pass::MutRef(_) => unreachable!("rejected by valid::check"),
         }
@@ -479,15 +501,26 @@ fn check(helper: &str, ty: &Type) -> TokenStream {
 }
 
 /// `::<T, N>`: the method's type and const parameters, named explicitly so
-/// that `Borrow::borrow` of a copy infers nothing.
+/// that `Borrow::borrow` of a copy infers nothing; a parameter converted on
+/// the caller's side (`P: AsRef<Path>`) is given the converted type.
 fn turbofish(method: &Method) -> TokenStream {
-    let params: Vec<&Ident> = method
+    let converted = |ident: &Ident| {
+        method.params.iter().find_map(|param| match &param.pass {
+            Pass::Convert(conversion) if conversion.generic.as_ref() == Some(ident) => {
+                Some(conversion.converted_type())
+            }
+            _ => None,
+        })
+    };
+    let params: Vec<TokenStream> = method
         .generics
         .params
         .iter()
         .filter_map(|param| match param {
-            syn::GenericParam::Type(param) => Some(&param.ident),
-            syn::GenericParam::Const(param) => Some(&param.ident),
+            syn::GenericParam::Type(param) => {
+                Some(converted(&param.ident).unwrap_or_else(|| param.ident.to_token_stream()))
+            }
+            syn::GenericParam::Const(param) => Some(param.ident.to_token_stream()),
             syn::GenericParam::Lifetime(_) => None,
         })
         .collect();

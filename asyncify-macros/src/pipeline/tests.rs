@@ -92,7 +92,7 @@ fn generic_arguments_get_bounds_in_a_where_clause_and_impl_trait_inline() {
         quote!(),
         quote! {
             impl C {
-                pub fn f<K: Hash, V>(&self, key: &K, value: V, tag: impl AsRef<str>) -> Option<V> { None }
+                pub fn f<K: Hash, V>(&self, key: &K, value: V, tag: impl Display) -> Option<V> { None }
             }
         },
     );
@@ -109,7 +109,7 @@ fn generic_arguments_get_bounds_in_a_where_clause_and_impl_trait_inline() {
         "{text}"
     );
     assert!(
-        text.contains("tag : impl AsRef < str > + :: core :: marker :: Send + 'static"),
+        text.contains("tag : impl Display + :: core :: marker :: Send + 'static"),
         "{text}"
     );
     assert!(text.contains("f :: < K , V > (this"), "{text}");
@@ -476,4 +476,41 @@ fn remote_and_stream_misuse_is_reported_and_the_item_kept() {
     // in the trait too.
     let twins = trait_named(&file, "StoreAsync").expect("the trait of twins");
     assert_eq!(trait_methods(twins), ["open_async", "ok_async"]);
+}
+
+#[test]
+fn conversion_parameters_are_converted_on_the_callers_side() {
+    let (_, text) = expanded(
+        quote!(),
+        quote! {
+            impl Db {
+                pub fn open<P: AsRef<Path>>(path: P) -> Db { todo!() }
+                pub fn get(&self, key: impl AsRef<str>, value: impl Into<String>) {}
+                pub fn debug<P: AsRef<Path> + Debug>(path: P) {}
+                pub fn twice<P: AsRef<Path>>(a: P, b: P) {}
+            }
+        },
+    );
+    assert_eq!(compile_errors(&text), 0, "{text}");
+    // No `Send + 'static` on the parameter: `&path` works.
+    assert!(
+        text.contains("pub fn open_async < P : AsRef < Path > > (path : P)"),
+        "{text}"
+    );
+    assert!(text.contains("converts_to_pool :: < Path >"), "{text}");
+    assert!(
+        text.contains("open :: < < Path as :: asyncify :: __private :: ToOwned > :: Owned >"),
+        "{text}"
+    );
+    assert!(text.contains("key : impl AsRef < str > ,"), "{text}");
+    assert!(
+        text.contains(":: core :: convert :: Into :: < String > :: into (value)"),
+        "{text}"
+    );
+    // Another bound, or `P` used twice: an ordinary generic parameter.
+    assert!(
+        text.contains("P : :: core :: marker :: Send + 'static"),
+        "{text}"
+    );
+    assert!(text.contains("twice :: < P >"), "{text}");
 }

@@ -191,6 +191,7 @@ fn check_method(input: &Input, method: &Method, errors: &mut Errors) {
             Pass::Copy(referent) | Pass::CopyOption(referent) => {
                 check_referent(referent, &param_name, &cannot, errors);
             }
+            Pass::Convert(_) => {}
         }
     }
 
