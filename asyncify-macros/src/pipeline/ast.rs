@@ -53,6 +53,10 @@ pub(crate) struct Input<'a> {
     /// `instrument` on the impl or trait.
     pub(crate) instrument: Option<Span>,
     pub(crate) methods: Vec<Method<'a>>,
+    /// In a remote declaration, the declarations without a twin
+    /// (`#[asyncify(skip)]`, `async fn`), still checked against the real
+    /// type (set by `valid::check`).
+    pub(crate) checked: Vec<Method<'a>>,
 }
 
 pub(crate) struct Method<'a> {
@@ -335,6 +339,7 @@ impl<'a> Input<'a> {
             trait_name,
             instrument: options.instrument,
             methods,
+            checked: Vec::new(),
         }
     }
 }
@@ -573,6 +578,32 @@ impl Input<'_> {
             ""
         };
         Some(format!("{leading}{}", segments.join("::")))
+    }
+}
+
+/// In a remote declaration, `pub fn get(..);` (copied as the type's docs
+/// write it) is read as `fn get(..);`: the visibility of the twins is the
+/// trait's, and plain Rust would reject a `pub` in a trait. syn gives such an
+/// item back as verbatim tokens; this turns it into a method again.
+pub(crate) fn accept_visibility(item: &mut ItemTrait) {
+    for trait_item in &mut item.items {
+        let TraitItem::Verbatim(tokens) = trait_item else {
+            continue;
+        };
+        let parsed = syn::parse::Parser::parse2(
+            |input: syn::parse::ParseStream| {
+                let mut attrs = input.call(syn::Attribute::parse_outer)?;
+                let _: Visibility = input.parse()?;
+                let mut method: syn::TraitItemFn = input.parse()?;
+                attrs.append(&mut method.attrs);
+                method.attrs = attrs;
+                Ok(method)
+            },
+            tokens.clone(),
+        );
+        if let Ok(method) = parsed {
+            *trait_item = TraitItem::Fn(method);
+        }
     }
 }
 

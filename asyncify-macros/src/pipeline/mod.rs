@@ -47,6 +47,12 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
             (item.into_token_stream(), generated)
         }
         Ok(syn::Item::Trait(mut item)) => {
+            if options
+                .as_ref()
+                .is_some_and(|options| options.remote.is_some())
+            {
+                ast::accept_visibility(&mut item);
+            }
             let method_options = args::MethodOptions::take_all_trait(&mut item, &mut errors);
             let options = options.filter(|options| valid::trait_options(options, &mut errors));
             let remote = options
