@@ -250,6 +250,7 @@ fn generate_trait(input: &Input, methods: &[&Method]) -> TokenStream {
             private_interfaces,
             unreachable_pub,
             unused_qualifications,
+            clippy::implied_bounds_in_impls,
             clippy::multiple_bound_locations,
             clippy::too_many_arguments,
             clippy::type_complexity,
@@ -264,6 +265,7 @@ fn generate_trait(input: &Input, methods: &[&Method]) -> TokenStream {
             private_bounds,
             private_interfaces,
             unused_qualifications,
+            clippy::implied_bounds_in_impls,
             clippy::multiple_bound_locations,
             clippy::too_many_arguments,
             clippy::type_complexity,
@@ -296,6 +298,7 @@ fn generate_constructors(input: &Input, methods: &[&Method]) -> TokenStream {
         #[allow(
             deprecated,
             unused_qualifications,
+            clippy::implied_bounds_in_impls,
             clippy::multiple_bound_locations,
             clippy::too_many_arguments,
             clippy::type_complexity,
