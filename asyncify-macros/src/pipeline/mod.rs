@@ -4,7 +4,7 @@
 //! 2. [`ast`]: a model of the `impl` block or trait: which methods get twins, and how
 //!    each parameter crosses to the blocking pool.
 //! 3. [`valid`]: every check, with all errors collected.
-//! 4. [`expand`]: code generation, which cannot fail.
+//! 4. [`expand`](mod@expand): code generation, which cannot fail.
 //!
 //! Everything here works on `proc_macro2` tokens, so that it can be unit
 //! tested (and fuzzed) outside the compiler; only `lib.rs` touches
