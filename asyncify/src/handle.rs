@@ -66,11 +66,15 @@ struct Limit {
     max: usize,
 }
 
+// `SharedClient` is `Send + Sync + 'static` with a diagnostic: a client that
+// is not `Sync` gets the advice to use `Exclusive` right at `Handle::new`.
 impl<T> Handle<T>
 where
-    T: Send + Sync + 'static,
+    T: crate::__private::SharedClient,
 {
-    /// Wraps `client` in a handle.
+    /// Wraps `client` in a handle. The client must be `Send + Sync +
+    /// 'static`; for one that is only `Send`, use
+    /// [`Exclusive::new`](crate::Exclusive::new).
     pub fn new(client: T) -> Self {
         Handle {
             slot: Arc::new(ClientSlot::new(client)),

@@ -44,7 +44,10 @@ where
     label = "`{Self}` is not `Send`, and the `_async` twin runs the call on another thread",
     note = "skip this method with `#[asyncify(skip)]`, or make the type `Send`"
 )]
-pub trait MovesToPool {}
+pub trait MovesToPool: Send {}
+// Not recommended: an error then names the type the user wrote (`Session`),
+// with the message above, rather than the field that is not `Send`.
+#[diagnostic::do_not_recommend]
 impl<T: Send> MovesToPool for T {}
 
 /// A `&T` argument that an `_async` twin copies (`ToOwned`) so that its
@@ -55,12 +58,34 @@ impl<T: Send> MovesToPool for T {}
     note = "skip this method with `#[asyncify(skip)]`, or take an owned value"
 )]
 pub trait CopiesToPool {}
+#[diagnostic::do_not_recommend]
 impl<T> CopiesToPool for T
 where
     T: ?Sized + ToOwned,
     T::Owned: Send + 'static,
 {
 }
+
+/// An `AsRef<T>` argument (`P: AsRef<Path>`, `impl AsRef<str>`) that an
+/// `_async` twin converts to `T::Owned` when it is called, so that the caller
+/// may pass a borrow and the future still owns everything.
+#[diagnostic::on_unimplemented(
+    message = "an `AsRef<{Self}>` argument cannot be converted for the blocking pool",
+    label = "an `_async` twin converts this argument to `<{Self} as ToOwned>::Owned`, which must be `AsRef<{Self}> + Send + 'static`",
+    note = "skip this method with `#[asyncify(skip)]`, or take an owned value"
+)]
+pub trait ConvertsToPool {}
+#[diagnostic::do_not_recommend]
+impl<T> ConvertsToPool for T
+where
+    T: ?Sized + ToOwned,
+    T::Owned: AsRef<T> + Send + 'static,
+{
+}
+
+/// Checked by the generated code, with the span of the user's type, for
+/// each `AsRef<T>` argument.
+pub fn converts_to_pool<T: ?Sized + ConvertsToPool>() {}
 
 /// Checked by the generated code, with the span of the user's type, for each
 /// argument taken by value and for the result.
@@ -69,6 +94,75 @@ pub fn moves_to_pool<T: MovesToPool>() {}
 /// Checked by the generated code, with the span of the user's type, for each
 /// `&T` argument.
 pub fn copies_to_pool<T: ?Sized + CopiesToPool>() {}
+
+/// [`Offload::offload`] with the result bounded by [`MovesToPool`], which the
+/// generated code names with the span of the declared result: a result that
+/// is not `Send` is then one error there, asyncify's, rather than rustc's at
+/// the attribute and at the return type.
+pub fn offload_checked<H, T, F, R>(handle: &H, f: F) -> impl Future<Output = R> + Send + 'static
+where
+    H: ?Sized + Offload<T>,
+    T: ?Sized,
+    F: FnOnce(&T) -> R + Send + 'static,
+    R: MovesToPool + 'static,
+{
+    Offload::offload(handle, f)
+}
+
+/// [`OffloadMut::offload_mut`], likewise.
+pub fn offload_mut_checked<H, T, F, R>(handle: &H, f: F) -> impl Future<Output = R> + Send + 'static
+where
+    H: ?Sized + OffloadMut<T>,
+    T: ?Sized,
+    F: FnOnce(&mut T) -> R + Send + 'static,
+    R: MovesToPool + 'static,
+{
+    OffloadMut::offload_mut(handle, f)
+}
+
+/// [`unblock`], likewise.
+pub fn unblock_checked<F, R>(f: F) -> impl Future<Output = R> + Send + 'static
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: MovesToPool + 'static,
+{
+    unblock(f)
+}
+
+/// A client a [`Handle`](crate::Handle) can share: `Send + Sync + 'static`.
+/// The bound of `Handle::new`, so that a client that is not `Sync` is told
+/// there which handle to use.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be shared by an `asyncify::Handle`: a `Handle` runs calls in parallel, so its client must be `Send + Sync + 'static`",
+    label = "`{Self}` is not `Send + Sync + 'static`",
+    note = "for a client that is `Send` but not `Sync`, use `asyncify::Exclusive::new(client)`: its calls take turns; for one that is not `Send` either, use `asyncify::Dedicated::spawn(|| client)`"
+)]
+pub trait SharedClient: Send + Sync + 'static {}
+#[diagnostic::do_not_recommend]
+impl<T: Send + Sync + 'static> SharedClient for T {}
+
+/// A remote method's result, compared with the declared one: exactly the
+/// same type.
+#[diagnostic::on_unimplemented(
+    message = "the declaration says this method returns `{T}`, but it returns `{Self}`",
+    label = "declared as `{T}`; the method returns `{Self}`",
+    note = "declare the return type as the method's documentation writes it"
+)]
+pub trait Returns<T> {
+    /// `self`, which is a `T`.
+    fn into_declared(self) -> T;
+}
+impl<T> Returns<T> for T {
+    fn into_declared(self) -> T {
+        self
+    }
+}
+
+/// Checks a remote method's result against the declared type `T`; the
+/// generated code calls it with the span of the declared return type.
+pub fn returns<T, R: Returns<T>>(result: R) -> T {
+    result.into_declared()
+}
 
 /// Checks that a remote method's iterator yields the declared items; the
 /// generated code calls it with the span of the declared return type.

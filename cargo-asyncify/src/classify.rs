@@ -89,12 +89,19 @@ pub(crate) fn from_macro(message: &str, method: &str, receiver: Receiver, ty: &s
 pub(crate) fn from_compiler(message: &str, method: &str, receiver: Receiver, ty: &str) -> NoTwin {
     let call = call(method, receiver, ty);
     let first = message.lines().next().unwrap_or(message).trim();
-    let (reason, instead) = if first.contains("cannot be sent between threads safely") {
+    // asyncify's own wording (`MovesToPool`) and rustc's, for a value that is
+    // not `Send`.
+    let (reason, instead) = if first.contains("cannot be sent between threads safely")
+        || first.contains("cannot be moved to the blocking pool")
+    {
         (
             format!("a value it sends to or from the blocking pool is not `Send` ({first})"),
             format!("call it in a closure that returns `Send` values, {call}"),
         )
-    } else if first.contains("ToOwned") || first.contains("to_owned") {
+    } else if first.contains("ToOwned")
+        || first.contains("to_owned")
+        || first.contains("cannot be copied to the blocking pool")
+    {
         (
             format!("an argument cannot be copied with `ToOwned` ({first})"),
             format!("capture owned values in a closure, {call}"),

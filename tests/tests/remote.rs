@@ -116,6 +116,22 @@ pub trait ServiceAsync {
     fn ping(&self) -> &'static str;
 }
 
+/// A declaration may keep the `pub` of the documentation it was copied from
+/// (plain Rust rejects `pub` in a trait; `remote` accepts it on purpose). The
+/// twins are as visible as the trait.
+#[asyncify(remote = vendor::Service, suffix = "_verbatim")]
+pub trait ServiceVerbatim {
+    pub fn regions(prefix: &str) -> Vec<String>;
+    pub(crate) fn ping(&self) -> &'static str;
+}
+
+#[tokio::test]
+async fn pub_in_a_declaration_is_accepted() {
+    let regions = vendor::Service::regions_verbatim("us").await;
+    assert_eq!(regions, ["us-east-1"]);
+    assert_eq!(vendor::Service.ping_verbatim().await, "pong");
+}
+
 #[tokio::test]
 async fn functions_without_self_are_called_on_a_handle_type() {
     // A `Clone` client is its own handle: call them on the type.

@@ -11,7 +11,7 @@ use quote::quote;
 use syn::visit_mut::VisitMut;
 use syn::{
     FnArg, Generics, Ident, ImplItem, ItemImpl, ItemTrait, Pat, PatType, ReturnType, Signature,
-    TraitItem, Type, Visibility, parse_quote,
+    TraitItem, Type, TypeParamBound, Visibility, parse_quote,
 };
 
 use super::args::{ImplOptions, MethodOptions};
@@ -53,6 +53,10 @@ pub(crate) struct Input<'a> {
     /// `instrument` on the impl or trait.
     pub(crate) instrument: Option<Span>,
     pub(crate) methods: Vec<Method<'a>>,
+    /// In a remote declaration, the declarations without a twin
+    /// (`#[asyncify(skip)]`, `async fn`), still checked against the real
+    /// type (set by `valid::check`).
+    pub(crate) checked: Vec<Method<'a>>,
 }
 
 pub(crate) struct Method<'a> {
@@ -142,6 +146,44 @@ pub(crate) enum Pass {
     /// `&mut T` or `Option<&mut T>`: cannot be made async. Holds the
     /// `&mut T`, for the error.
     MutRef(TokenStream),
+    /// A parameter whose only bound is a conversion (`P: AsRef<Path>`,
+    /// `impl AsRef<str>`, `impl Into<String>`): converted when the twin is
+    /// called, so the caller can pass `&path` and the future still owns
+    /// everything.
+    Convert(Conversion),
+}
+
+/// How a [`Pass::Convert`] argument is converted on the caller's side.
+pub(crate) struct Conversion {
+    pub(crate) kind: ConversionKind,
+    /// `T` of `AsRef<T>` or `Into<T>`.
+    pub(crate) target: Type,
+    /// `P` when the parameter's type is the method's type parameter `P`
+    /// (the call then names the converted type in its place); `None` for
+    /// `impl Trait`.
+    pub(crate) generic: Option<Ident>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ConversionKind {
+    /// `AsRef<T>`: `T::to_owned(arg.as_ref())`, a `T::Owned`, which is
+    /// `AsRef<T>` again.
+    AsRef,
+    /// `Into<T>`: `arg.into()`, a `T`, which is `Into<T>` again.
+    Into,
+}
+
+impl Conversion {
+    /// The type the blocking call receives: `<T as ToOwned>::Owned` or `T`.
+    pub(crate) fn converted_type(&self) -> TokenStream {
+        let target = &self.target;
+        match self.kind {
+            ConversionKind::AsRef => {
+                quote!(<#target as ::asyncify::__private::ToOwned>::Owned)
+            }
+            ConversionKind::Into => quote!(#target),
+        }
+    }
 }
 
 impl<'a> Input<'a> {
@@ -297,6 +339,7 @@ impl<'a> Input<'a> {
             trait_name,
             instrument: options.instrument,
             methods,
+            checked: Vec::new(),
         }
     }
 }
@@ -352,7 +395,7 @@ impl<'a> Method<'a> {
         let mut generic_names = impl_generics.clone();
         generic_names.extend(generics.type_params().map(|param| param.ident.clone()));
 
-        let params = sig
+        let mut params = sig
             .inputs
             .iter()
             .filter_map(|arg| match arg {
@@ -370,13 +413,23 @@ impl<'a> Method<'a> {
                     ty,
                 }
             })
-            .collect();
+            .collect::<Vec<_>>();
 
         let mut output = match &sig.output {
             ReturnType::Default => syn::parse_quote!(()),
             ReturnType::Type(_, ty) => (**ty).clone(),
         };
         replace_self.visit_type_mut(&mut output);
+
+        for index in 0..params.len() {
+            if let Pass::Move = params[index].pass {
+                if let Some(conversion) =
+                    conversion(index, &params, &output, &generics, &generic_names)
+                {
+                    params[index].pass = Pass::Convert(conversion);
+                }
+            }
+        }
 
         let buffer = options
             .buffer
@@ -526,4 +579,152 @@ impl Input<'_> {
         };
         Some(format!("{leading}{}", segments.join("::")))
     }
+}
+
+/// In a remote declaration, `pub fn get(..);` (copied as the type's docs
+/// write it) is read as `fn get(..);`: the visibility of the twins is the
+/// trait's, and plain Rust would reject a `pub` in a trait. syn gives such an
+/// item back as verbatim tokens; this turns it into a method again.
+pub(crate) fn accept_visibility(item: &mut ItemTrait) {
+    for trait_item in &mut item.items {
+        let TraitItem::Verbatim(tokens) = trait_item else {
+            continue;
+        };
+        let parsed = syn::parse::Parser::parse2(
+            |input: syn::parse::ParseStream| {
+                let mut attrs = input.call(syn::Attribute::parse_outer)?;
+                let _: Visibility = input.parse()?;
+                let mut method: syn::TraitItemFn = input.parse()?;
+                attrs.append(&mut method.attrs);
+                method.attrs = attrs;
+                Ok(method)
+            },
+            tokens.clone(),
+        );
+        if let Ok(method) = parsed {
+            *trait_item = TraitItem::Fn(method);
+        }
+    }
+}
+
+/// Whether the `index`th parameter is converted on the caller's side
+/// ([`Pass::Convert`]), and how.
+///
+/// The rule: its type is `impl Conv<T>`, or a type parameter `P` of the
+/// method whose only bound is `Conv<T>` and that appears nowhere else in the
+/// signature, where `Conv` is `AsRef` or `Into` and `T` is a type that is
+/// neither generic nor borrowed. The twin then takes the same `P` (no `Send`
+/// or `'static` bound: `&path` works), converts it before the future is made,
+/// and the call gets `T::Owned` (or `T`), which satisfies the bound again.
+fn conversion(
+    index: usize,
+    params: &[Param],
+    output: &Type,
+    generics: &Generics,
+    generic_names: &HashSet<Ident>,
+) -> Option<Conversion> {
+    let ty = types::peel(&params[index].ty);
+    let (bound, generic) = match ty {
+        Type::ImplTrait(impl_trait) => (single_bound(impl_trait.bounds.iter())?, None),
+        Type::Path(path) if path.qself.is_none() => {
+            let ident = path.path.get_ident()?;
+            let param = generics.type_params().find(|param| param.ident == *ident)?;
+            let mut bounds: Vec<&TypeParamBound> = param.bounds.iter().collect();
+            let mut others = Vec::new();
+            for predicate in generics
+                .where_clause
+                .iter()
+                .flat_map(|clause| &clause.predicates)
+            {
+                match predicate {
+                    syn::WherePredicate::Type(predicate)
+                        if predicate.lifetimes.is_none()
+                            && matches!(types::peel(&predicate.bounded_ty),
+                                Type::Path(bounded) if bounded.qself.is_none()
+                                    && bounded.path.is_ident(ident)) =>
+                    {
+                        bounds.extend(predicate.bounds.iter());
+                    }
+                    other => others.push(other.to_token_stream()),
+                }
+            }
+            for other in &generics.params {
+                match other {
+                    syn::GenericParam::Type(other) if other.ident == *ident => {
+                        if other.default.is_some() {
+                            return None;
+                        }
+                    }
+                    other => others.push(other.to_token_stream()),
+                }
+            }
+            // `P` stands for this argument only: the call can be given the
+            // converted type in its place.
+            let elsewhere = params
+                .iter()
+                .enumerate()
+                .filter(|(other, _)| *other != index)
+                .map(|(_, param)| param.ty.to_token_stream())
+                .chain(others)
+                .chain(std::iter::once(output.to_token_stream()));
+            for tokens in elsewhere {
+                if mentions_ident(tokens, ident) {
+                    return None;
+                }
+            }
+            (single_bound(bounds.into_iter())?, Some(ident.clone()))
+        }
+        _ => return None,
+    };
+    let last = bound.path.segments.last()?;
+    let kind = if last.ident == "AsRef" {
+        ConversionKind::AsRef
+    } else if last.ident == "Into" {
+        ConversionKind::Into
+    } else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let target = match args.args.iter().collect::<Vec<_>>()[..] {
+        [syn::GenericArgument::Type(target)] => target.clone(),
+        _ => return None,
+    };
+    if types::mentions(&target, generic_names)
+        || types::first_borrow(&target).is_some()
+        || types::first_impl_trait(&target).is_some()
+    {
+        return None;
+    }
+    Some(Conversion {
+        kind,
+        target,
+        generic,
+    })
+}
+
+/// The one trait bound in `bounds` (no `?Sized`, no lifetime, no `for<..>`).
+fn single_bound<'b>(
+    mut bounds: impl Iterator<Item = &'b TypeParamBound>,
+) -> Option<&'b syn::TraitBound> {
+    let first = bounds.next()?;
+    if bounds.next().is_some() {
+        return None;
+    }
+    match first {
+        TypeParamBound::Trait(bound) if bound.lifetimes.is_none() && bound.maybe.is_none() => {
+            Some(bound)
+        }
+        _ => None,
+    }
+}
+
+/// Whether `ident` occurs anywhere in `tokens`.
+fn mentions_ident(tokens: TokenStream, ident: &Ident) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(other) => other == *ident,
+        proc_macro2::TokenTree::Group(group) => mentions_ident(group.stream(), ident),
+        _ => false,
+    })
 }

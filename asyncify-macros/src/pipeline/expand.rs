@@ -24,7 +24,7 @@ use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Attribute, Ident, Type, TypeParamBound, Visibility, WherePredicate, parse_quote};
 
-use super::ast::{Input, Kind, Method, Pass, Receiver, Source};
+use super::ast::{ConversionKind, Input, Kind, Method, Pass, Receiver, Source};
 use super::types;
 
 pub(crate) fn generate(input: &Input) -> TokenStream {
@@ -38,7 +38,152 @@ pub(crate) fn generate(input: &Input) -> TokenStream {
         });
     let twin_trait = generate_trait(input, &with_self);
     let constructors = generate_constructors(input, &without_self);
-    quote!(#twin_trait #constructors)
+    let checks = generate_checks(input);
+    quote!(#twin_trait #constructors #checks)
+}
+
+/// The declarations of a remote trait that get no twin (`#[asyncify(skip)]`,
+/// `async fn`), compared with the real methods: each becomes a method of a
+/// private trait, implemented for the remote type by calling the real method
+/// with the declared arguments and returning its result as the declared type.
+/// Nothing calls them; a method that does not exist, or an argument or result
+/// of the wrong type, is a compile error at the declaration.
+///
+/// Input: `#[asyncify(skip)] fn close(self) -> Result<()>;`
+/// Output:
+///
+/// ```text
+/// const _: () = {
+///     trait __AsyncifyDeclared { fn __asyncify_close(self) -> Result<()>; }
+///     impl __AsyncifyDeclared for Client {
+///         fn __asyncify_close(self) -> Result<()> { <Client>::close(self) }
+///     }
+/// };
+/// ```
+///
+/// An `unsafe fn` cannot be called without `unsafe` (which the crate may
+/// forbid): it is coerced to an `unsafe fn(..)` pointer of the declared type
+/// instead, when the signature can be written as one (no generics, no
+/// borrowed result), else only looked up.
+fn generate_checks(input: &Input) -> TokenStream {
+    if input.checked.is_empty() {
+        return TokenStream::new();
+    }
+    let self_ty = &input.self_ty;
+    let cfgs = impl_cfgs(input);
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let check_trait = Ident::new("__AsyncifyDeclared", Span::mixed_site());
+    let (declarations, definitions): (Vec<_>, Vec<_>) = input
+        .checked
+        .iter()
+        .enumerate()
+        .map(|(index, method)| check_method(input, index, method))
+        .unzip();
+    quote! {
+        #(#cfgs)*
+        #[allow(
+            dead_code,
+            deprecated,
+            unused_qualifications,
+            clippy::all,
+            clippy::pedantic,
+        )]
+        const _: () = {
+            trait #check_trait #impl_generics: ::core::marker::Sized #where_clause {
+                #(#declarations)*
+            }
+            impl #impl_generics #check_trait #ty_generics for #self_ty #where_clause {
+                #(#definitions)*
+            }
+        };
+    }
+}
+
+/// One declaration's method of the checking trait, and its definition.
+fn check_method(input: &Input, index: usize, method: &Method) -> (TokenStream, TokenStream) {
+    let ident = &method.sig.ident;
+    let cfgs = carried(method.attrs, &["cfg"]);
+    // Not the method's own name: rustc would offer it as "a method with a
+    // similar name" when the real one is missing.
+    let checker = format_ident!("__asyncify_declared_{}", index, span = Span::mixed_site());
+    let span = declared_span(ident);
+    let path = {
+        let call_ty = respan(&input.call_ty, span);
+        quote_spanned!(span=> #call_ty::#ident)
+    };
+    if let syn::Safety::Unsafe(_) = method.sig.safety {
+        let check = unsafe_fn_pointer(method).map_or_else(
+            || quote!(let _ = #path;),
+            |pointer| quote_spanned!(span=> let _: #pointer = #path;),
+        );
+        return (
+            quote!(#(#cfgs)* fn #checker();),
+            quote!(#(#cfgs)* fn #checker() { #check }),
+        );
+    }
+    let mut sig = method.sig.clone();
+    sig.ident = checker;
+    let receiver = sig.receiver().is_some();
+    sig.inputs = sig
+        .inputs
+        .iter()
+        .filter_map(|arg| match arg {
+            // `mut self` is a pattern, which a declaration cannot have.
+            syn::FnArg::Receiver(receiver) => {
+                let mut receiver = receiver.clone();
+                receiver.mutability = None;
+                Some(syn::FnArg::Receiver(receiver))
+            }
+            syn::FnArg::Typed(_) => None,
+        })
+        .chain(method.params.iter().map(|param| {
+            let (name, ty) = (&param.name, &param.original.ty);
+            parse_quote!(#name: #ty)
+        }))
+        .collect();
+    let args = receiver.then(|| quote!(self)).into_iter().chain(
+        method
+            .params
+            .iter()
+            .map(|param| param.name.to_token_stream()),
+    );
+    let mut call = quote_spanned!(span=> #path(#(#args),*));
+    if sig.asyncness.is_some() {
+        call = quote_spanned!(span=> #call.await);
+    }
+    if types::first_impl_trait(&method.output).is_none() {
+        call = returns(&method.output, &call);
+    }
+    (quote!(#(#cfgs)* #sig;), quote!(#(#cfgs)* #sig { #call }))
+}
+
+/// `unsafe fn(&Client, A) -> R` for an `unsafe fn` declaration, when it can
+/// be written (no generics, no `impl Trait`, a result that borrows nothing).
+fn unsafe_fn_pointer(method: &Method) -> Option<TokenStream> {
+    let sig = method.sig;
+    if !sig.generics.params.is_empty()
+        || types::first_borrow(&method.output).is_some()
+        || types::first_impl_trait(&method.output).is_some()
+        || method
+            .params
+            .iter()
+            .any(|param| types::first_impl_trait(&param.original.ty).is_some())
+    {
+        return None;
+    }
+    let receiver = match sig.receiver() {
+        None => None,
+        Some(receiver) => match &receiver.kind {
+            syn::ReceiverKind::Reference(and, lifetime, mutability) => {
+                Some(quote!(#and #lifetime #mutability Self,))
+            }
+            syn::ReceiverKind::Typed(_, ty) => Some(quote!(#ty,)),
+            _ => Some(quote!(Self,)),
+        },
+    };
+    let params = method.params.iter().map(|param| &param.original.ty);
+    let output = &sig.output;
+    Some(quote_spanned!(sig.ident.span()=> unsafe fn(#receiver #(#params),*) #output))
 }
 
 /// The trait of twins of `&self`/`&mut self` methods, and its blanket impl for
@@ -219,7 +364,8 @@ fn twin_param_type(param: &super::ast::Param) -> Type {
         Pass::Copy(_) | Pass::CopyOption(_) => vec![parse_quote! {
             ::asyncify::__private::ToOwned<Owned: ::core::marker::Send + 'static>
         }],
-        Pass::MutRef(_) => Vec::new(),
+        // Converted before the future is made: the caller may pass a borrow.
+        Pass::MutRef(_) | Pass::Convert(_) => Vec::new(),
     };
     types::bound_impl_traits(&mut ty, &bounds);
     ty
@@ -322,12 +468,36 @@ fn arguments(input: &Input, method: &Method) -> Arguments {
                     )
                 });
             }
+            Pass::Convert(conversion) => {
+                let target = &conversion.target;
+                let span = target.span();
+                match conversion.kind {
+                    ConversionKind::AsRef => {
+                        checks.push(check("converts_to_pool", target));
+                        copies.push(quote_spanned! {span=>
+                            let #name = <#target as ::asyncify::__private::ToOwned>::to_owned(
+                                ::core::convert::AsRef::<#target>::as_ref(&#name),
+                            );
+                        });
+                    }
+                    ConversionKind::Into => {
+                        checks.push(check("moves_to_pool", target));
+                        copies.push(quote_spanned! {span=>
+                            let #name: #target = ::core::convert::Into::<#target>::into(#name);
+                        });
+                    }
+                }
+                args.push(quote!(#name));
+            }
             Pass::MutRef(_) => unreachable!("rejected by valid::check"),
         }
     }
-    let sent = sent_back(method);
-    if !generic(sent) {
-        checks.push(check("moves_to_pool", sent));
+    // A future's result is checked by the call itself (`offload_checked`);
+    // a stream's items here.
+    if let Kind::Stream { item, .. } = &method.kind {
+        if !generic(item) {
+            checks.push(check("moves_to_pool", item));
+        }
     }
     Arguments {
         checks,
@@ -350,8 +520,9 @@ fn body(input: &Input, method: &Method) -> TokenStream {
     let ident = &method.sig.ident;
     // A remote method is found, and its result checked, at the declaration.
     let path = if remote {
-        let call_ty = respan(call_ty, ident.span());
-        quote_spanned!(ident.span()=> #call_ty::#ident)
+        let span = declared_span(ident);
+        let call_ty = respan(call_ty, span);
+        quote_spanned!(span=> #call_ty::#ident)
     } else {
         let turbofish = turbofish(method);
         quote!(#call_ty::#ident #turbofish)
@@ -359,7 +530,7 @@ fn body(input: &Input, method: &Method) -> TokenStream {
     let this = Ident::new("this", Span::mixed_site());
     let sink = Ident::new("sink", Span::mixed_site());
     let span = if remote {
-        ident.span()
+        declared_span(ident)
     } else {
         Span::call_site()
     };
@@ -372,16 +543,30 @@ fn body(input: &Input, method: &Method) -> TokenStream {
         call = checked_result(method, &call);
     }
     let name = method.display_name(input.type_name.as_ref());
+    // The result is bounded by `MovesToPool` in the call, spanned at the
+    // declared result, so that one that is not `Send` is one error there.
+    let result_span = method.output.span();
+    // The whole call has the span of the result's first token, as has the
+    // twin's `impl Future<Output = R>`: rustc reports the unmet bound at
+    // both, and prints one error for the two.
+    let receiver = quote!(self);
     let future = match (&method.kind, &method.receiver) {
-        (_, Receiver::None) => quote! {
-            ::asyncify::__private::unblock(move || #call)
-        },
-        (Kind::Future, Receiver::Shared) => quote! {
-            ::asyncify::__private::Offload::offload(self, move |#this: &#self_ty| #call)
-        },
-        (Kind::Future, _) => quote! {
-            ::asyncify::__private::OffloadMut::offload_mut(self, move |#this: &mut #self_ty| #call)
-        },
+        (_, Receiver::None) => {
+            let closure = quote!(move || #call);
+            quote_spanned!(result_span=> ::asyncify::__private::unblock_checked(#closure))
+        }
+        (Kind::Future, Receiver::Shared) => {
+            let closure = quote!(move |#this: &#self_ty| #call);
+            quote_spanned! {result_span=>
+                ::asyncify::__private::offload_checked::<_, #self_ty, _, _>(#receiver, #closure)
+            }
+        }
+        (Kind::Future, _) => {
+            let closure = quote!(move |#this: &mut #self_ty| #call);
+            quote_spanned! {result_span=>
+                ::asyncify::__private::offload_mut_checked::<_, #self_ty, _, _>(#receiver, #closure)
+            }
+        }
         (Kind::Stream { buffer, .. }, Receiver::Shared) => {
             return quote! {
                 #(#checks)*
@@ -401,7 +586,9 @@ fn body(input: &Input, method: &Method) -> TokenStream {
             };
         }
     };
-    let future = quote!(::asyncify::__private::named(#name, #future));
+    // Spanned at the result too: its argument's type is only well-formed
+    // when the result is `Send`.
+    let future = quote_spanned!(result_span=> ::asyncify::__private::named(#name, #future));
     let future = if method.instrumented(input) {
         let span = method
             .options
@@ -417,6 +604,11 @@ fn body(input: &Input, method: &Method) -> TokenStream {
         #(#copies)*
         #future
     }
+}
+
+/// Where a remote call is reported: at the declared name.
+fn declared_span(ident: &Ident) -> Span {
+    ident.span()
 }
 
 /// `tokens`, every one moved to `span`, so that an error about the
@@ -453,13 +645,17 @@ fn checked_result(method: &Method, call: &TokenStream) -> TokenStream {
             ::asyncify::__private::yields::<#item, _>(#call)
         }
     } else {
-        let result = Ident::new("result", Span::mixed_site());
-        quote_spanned! {output.span()=>
-            {
-                let #result: #output = #call;
-                #result
-            }
-        }
+        returns(output, call)
+    }
+}
+
+/// `call`, whose type must be exactly `output`, checked by a trait bound at
+/// `output`: a mismatch is one error that names both types, not rustc's
+/// conversion suggestions, which would be written into the declaration
+/// (`fn len.try_into().unwrap()(&self) -> u32`).
+fn returns(output: &Type, call: &TokenStream) -> TokenStream {
+    quote_spanned! {output.span()=>
+        ::asyncify::__private::returns::<#output, _>(#call)
     }
 }
 
@@ -482,15 +678,26 @@ fn check(helper: &str, ty: &Type) -> TokenStream {
 }
 
 /// `::<T, N>`: the method's type and const parameters, named explicitly so
-/// that `Borrow::borrow` of a copy infers nothing.
+/// that `Borrow::borrow` of a copy infers nothing; a parameter converted on
+/// the caller's side (`P: AsRef<Path>`) is given the converted type.
 fn turbofish(method: &Method) -> TokenStream {
-    let params: Vec<&Ident> = method
+    let converted = |ident: &Ident| {
+        method.params.iter().find_map(|param| match &param.pass {
+            Pass::Convert(conversion) if conversion.generic.as_ref() == Some(ident) => {
+                Some(conversion.converted_type())
+            }
+            _ => None,
+        })
+    };
+    let params: Vec<TokenStream> = method
         .generics
         .params
         .iter()
         .filter_map(|param| match param {
-            syn::GenericParam::Type(param) => Some(&param.ident),
-            syn::GenericParam::Const(param) => Some(&param.ident),
+            syn::GenericParam::Type(param) => {
+                Some(converted(&param.ident).unwrap_or_else(|| param.ident.to_token_stream()))
+            }
+            syn::GenericParam::Const(param) => Some(param.ident.to_token_stream()),
             syn::GenericParam::Lifetime(_) => None,
         })
         .collect();

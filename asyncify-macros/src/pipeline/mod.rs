@@ -4,7 +4,7 @@
 //! 2. [`ast`]: a model of the `impl` block or trait: which methods get twins, and how
 //!    each parameter crosses to the blocking pool.
 //! 3. [`valid`]: every check, with all errors collected.
-//! 4. [`expand`]: code generation, which cannot fail.
+//! 4. [`expand`](mod@expand): code generation, which cannot fail.
 //!
 //! Everything here works on `proc_macro2` tokens, so that it can be unit
 //! tested (and fuzzed) outside the compiler; only `lib.rs` touches
@@ -47,6 +47,12 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
             (item.into_token_stream(), generated)
         }
         Ok(syn::Item::Trait(mut item)) => {
+            if options
+                .as_ref()
+                .is_some_and(|options| options.remote.is_some())
+            {
+                ast::accept_visibility(&mut item);
+            }
             let method_options = args::MethodOptions::take_all_trait(&mut item, &mut errors);
             let options = options.filter(|options| valid::trait_options(options, &mut errors));
             let remote = options

@@ -92,7 +92,7 @@ fn generic_arguments_get_bounds_in_a_where_clause_and_impl_trait_inline() {
         quote!(),
         quote! {
             impl C {
-                pub fn f<K: Hash, V>(&self, key: &K, value: V, tag: impl AsRef<str>) -> Option<V> { None }
+                pub fn f<K: Hash, V>(&self, key: &K, value: V, tag: impl Display) -> Option<V> { None }
             }
         },
     );
@@ -109,7 +109,7 @@ fn generic_arguments_get_bounds_in_a_where_clause_and_impl_trait_inline() {
         "{text}"
     );
     assert!(
-        text.contains("tag : impl AsRef < str > + :: core :: marker :: Send + 'static"),
+        text.contains("tag : impl Display + :: core :: marker :: Send + 'static"),
         "{text}"
     );
     assert!(text.contains("f :: < K , V > (this"), "{text}");
@@ -384,7 +384,11 @@ fn a_remote_declaration_is_replaced_by_the_trait_of_twins() {
         },
     );
     assert_eq!(compile_errors(&text), 0, "{text}");
-    assert_eq!(file.items.len(), 2, "the twins' trait and its impl: {text}");
+    assert_eq!(
+        file.items.len(),
+        3,
+        "the twins' trait, its impl and the check of `transaction`: {text}"
+    );
     let twins = trait_named(&file, "ConnectionAsync").expect("the declared name");
     assert_eq!(trait_methods(twins), ["execute_async", "rows_stream"]);
     assert!(
@@ -395,7 +399,72 @@ fn a_remote_declaration_is_replaced_by_the_trait_of_twins() {
     // The real method is called, and its result checked against the
     // declaration.
     assert!(text.contains("Borrow :: < str > :: borrow"), "{text}");
-    assert!(text.contains(": Result < usize > ="), "{text}");
+    assert!(
+        text.contains("returns :: < Result < usize > , _ >"),
+        "{text}"
+    );
+    // The skipped declaration is compared with the real method too.
+    assert!(
+        text.contains("rusqlite :: Connection > :: transaction (self)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn declarations_without_a_twin_are_checked_and_pub_is_accepted() {
+    let (file, text) = expanded(
+        quote!(remote = vendor::Store),
+        quote! {
+            pub trait StoreAsync {
+                pub fn get(&self, key: &str) -> u8;
+                #[asyncify(skip)]
+                pub(crate) fn close(mut self) -> bool;
+                async fn refresh(&self, force: bool) -> u32;
+                #[asyncify(skip)]
+                unsafe fn raw(&self) -> *mut u8;
+                #[asyncify(skip)]
+                unsafe fn generic<T>(&self, value: T) -> T;
+            }
+        },
+    );
+    assert_eq!(compile_errors(&text), 0, "{text}");
+    let twins = trait_named(&file, "StoreAsync").expect("the declared name");
+    assert_eq!(trait_methods(twins), ["get_async"]);
+    assert!(
+        text.contains("fn __asyncify_declared_0 (self) -> bool"),
+        "{text}"
+    );
+    assert!(text.contains("vendor :: Store > :: close (self)"), "{text}");
+    assert!(text.contains(":: refresh (self , force) . await"), "{text}");
+    // An `unsafe fn` is not called: coerced to a pointer of the declared type,
+    // or only looked up when that type cannot be written.
+    assert!(
+        text.contains("let _ : unsafe fn (& Self ,) -> * mut u8 ="),
+        "{text}"
+    );
+    assert!(
+        text.contains("let _ = < vendor :: Store > :: generic ;"),
+        "{text}"
+    );
+    assert!(!text.contains("unsafe {"), "{text}");
+}
+
+#[test]
+fn a_twin_named_like_a_declaration_is_an_error_at_its_method() {
+    let (_, text) = expanded(
+        quote!(remote = vendor::Store),
+        quote! {
+            pub trait StoreAsync {
+                fn flush(&self) -> bool;
+                async fn flush_async(&self) -> bool;
+            }
+        },
+    );
+    assert_eq!(compile_errors(&text), 1, "{text}");
+    assert!(
+        text.contains("like the method `flush_async` of `vendor::Store`"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -476,4 +545,41 @@ fn remote_and_stream_misuse_is_reported_and_the_item_kept() {
     // in the trait too.
     let twins = trait_named(&file, "StoreAsync").expect("the trait of twins");
     assert_eq!(trait_methods(twins), ["open_async", "ok_async"]);
+}
+
+#[test]
+fn conversion_parameters_are_converted_on_the_callers_side() {
+    let (_, text) = expanded(
+        quote!(),
+        quote! {
+            impl Db {
+                pub fn open<P: AsRef<Path>>(path: P) -> Db { todo!() }
+                pub fn get(&self, key: impl AsRef<str>, value: impl Into<String>) {}
+                pub fn debug<P: AsRef<Path> + Debug>(path: P) {}
+                pub fn twice<P: AsRef<Path>>(a: P, b: P) {}
+            }
+        },
+    );
+    assert_eq!(compile_errors(&text), 0, "{text}");
+    // No `Send + 'static` on the parameter: `&path` works.
+    assert!(
+        text.contains("pub fn open_async < P : AsRef < Path > > (path : P)"),
+        "{text}"
+    );
+    assert!(text.contains("converts_to_pool :: < Path >"), "{text}");
+    assert!(
+        text.contains("open :: < < Path as :: asyncify :: __private :: ToOwned > :: Owned >"),
+        "{text}"
+    );
+    assert!(text.contains("key : impl AsRef < str > ,"), "{text}");
+    assert!(
+        text.contains(":: core :: convert :: Into :: < String > :: into (value)"),
+        "{text}"
+    );
+    // Another bound, or `P` used twice: an ordinary generic parameter.
+    assert!(
+        text.contains("P : :: core :: marker :: Send + 'static"),
+        "{text}"
+    );
+    assert!(text.contains("twice :: < P >"), "{text}");
 }

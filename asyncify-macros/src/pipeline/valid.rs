@@ -74,12 +74,27 @@ pub(crate) fn check<'a>(mut input: Input<'a>, errors: &mut Errors) -> Option<Inp
         check_options(method, errors);
         if method.status == Status::Twin {
             check_method(&input, method, errors);
-            check_twin_name(method, &names, &mut twins, errors);
+            check_twin_name(&input, method, &names, &mut twins, errors);
         }
-        keep.push(method.status == Status::Twin && errors.len() == before);
+        keep.push(match method.status {
+            _ if errors.len() > before => Keep::Drop,
+            Status::Twin => Keep::Twin,
+            // A remote declaration without a twin is still compared with the
+            // real method.
+            Status::Skipped | Status::Async if matches!(input.source, Source::Remote(_)) => {
+                Keep::Checked
+            }
+            _ => Keep::Drop,
+        });
     }
-    let mut keep = keep.into_iter();
-    input.methods.retain(|_| keep.next().unwrap_or(false));
+    let methods = std::mem::take(&mut input.methods);
+    for (method, keep) in methods.into_iter().zip(keep) {
+        match keep {
+            Keep::Twin => input.methods.push(method),
+            Keep::Checked => input.checked.push(method),
+            Keep::Drop => {}
+        }
+    }
 
     let needs_trait = input
         .methods
@@ -94,6 +109,13 @@ pub(crate) fn check<'a>(mut input: Input<'a>, errors: &mut Errors) -> Option<Inp
         return None;
     }
     Some(input)
+}
+
+/// What becomes of a method after the checks.
+enum Keep {
+    Twin,
+    Checked,
+    Drop,
 }
 
 fn check_impl(input: &Input, errors: &mut Errors) {
@@ -191,6 +213,7 @@ fn check_method(input: &Input, method: &Method, errors: &mut Errors) {
             Pass::Copy(referent) | Pass::CopyOption(referent) => {
                 check_referent(referent, &param_name, &cannot, errors);
             }
+            Pass::Convert(_) => {}
         }
     }
 
@@ -407,9 +430,10 @@ fn existing_names(input: &Input) -> HashMap<String, Ident> {
                 _ => None,
             })
             .collect(),
-        // The declarations are not emitted: only twins can collide.
-        Source::Remote(_) => Vec::new(),
-        Source::Trait(item) => item
+        // The declared methods are the remote type's own: a twin named like
+        // one of them would be hidden behind it when called on a client that
+        // is its own handle.
+        Source::Remote(item) | Source::Trait(item) => item
             .items
             .iter()
             .filter_map(|item| match item {
@@ -425,6 +449,7 @@ fn existing_names(input: &Input) -> HashMap<String, Ident> {
 }
 
 fn check_twin_name<'a>(
+    input: &Input,
     method: &'a Method,
     names: &HashMap<String, Ident>,
     twins: &mut HashMap<String, &'a Ident>,
@@ -437,7 +462,19 @@ fn check_twin_name<'a>(
     if let Some(existing) = names.get(&key) {
         errors.push(error_with_help(
             twin,
-            format!("the twin of `{name}` would be named `{twin}`, like the method `{existing}` of this impl"),
+            format!(
+                "the twin of `{name}` would be named `{twin}`, like the method `{existing}` {}",
+                match input.source {
+                    Source::Impl(_) => "of this impl".to_owned(),
+                    Source::Trait(_) => "of this trait".to_owned(),
+                    Source::Remote(_) => format!(
+                        "of `{}` declared in this trait",
+                        input
+                            .type_path()
+                            .unwrap_or_else(|| "the remote type".to_owned())
+                    ),
+                }
+            ),
             help,
         ));
     } else if let Some(first) = twins.insert(key, twin) {

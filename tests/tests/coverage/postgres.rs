@@ -5,23 +5,14 @@
 // `cargo asyncify check` says when this file no longer matches the client; the
 // command above writes it again.
 
+// not declared (the declaration does not compile against `Client`: missing generics for trait `MakeTlsConnect`): `connect`
+
 use asyncify::asyncify;
 
 /// The async twins of `postgres::Client`'s methods.
 #[asyncify(remote = postgres::Client)]
 pub trait ClientAsync {
     // src/client.rs
-    /// A convenience function which parses a configuration string into a `Config` and then connects to the database.
-    // no twin: its twin does not compile (missing generics for trait `MakeTlsConnect`); instead: call it in a closure, `asyncify::unblock(move || postgres::Client::connect(..))`
-    #[asyncify(skip)]
-    fn connect<T>(params: &str, tls_mode: T) -> Result<postgres::Client, postgres::Error>
-    where
-        T: postgres::tls::MakeTlsConnect<postgres::Socket> + 'static + Send,
-        <T as postgres::tls::MakeTlsConnect>::TlsConnect: Send,
-        <T as postgres::tls::MakeTlsConnect>::Stream: Send,
-        <<T as postgres::tls::MakeTlsConnect>::TlsConnect as postgres::tls::TlsConnect<
-            postgres::Socket,
-        >>::Future: Send;
     /// Returns a new `Config` object which can be used to configure and connect to a database.
     fn configure() -> postgres::Config;
     /// Executes a statement, returning the number of rows modified.
