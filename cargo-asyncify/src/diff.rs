@@ -69,7 +69,7 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
         let new = declare::generate(&declare_args, &location)?;
         let new_header = file::parse_header(&new);
         let report = compare(&old, &new);
-        if report.is_empty() && old == new {
+        if report.is_empty() && comments(&old) == comments(&new) {
             println!(
                 "{}: up to date ({} {})",
                 path.display(),
@@ -87,7 +87,14 @@ pub(crate) fn run(args: &CheckArgs) -> Result<ExitCode> {
             header.version
         );
         if report.is_empty() {
-            println!("  the methods are the same; the header or the comments differ");
+            println!("  the methods are the same; these comments differ:");
+            let (was, now) = (comments(&old), comments(&new));
+            for line in was.iter().filter(|line| !now.contains(line)).take(5) {
+                println!("    in the file:       {line}");
+            }
+            for line in now.iter().filter(|line| !was.contains(line)).take(5) {
+                println!("    in the client now: {line}");
+            }
         }
         for line in report {
             println!("  {line}");
@@ -115,7 +122,7 @@ fn compare(old: &str, new: &str) -> Vec<String> {
     for (name, signature) in &new {
         match old.get(name) {
             None => lines.push(format!("added in the client:   {signature}")),
-            Some(before) if before != signature => {
+            Some(before) if key(before) != key(signature) => {
                 lines.push(format!("changed:               {name}"));
                 lines.push(format!("    in the file:       {before}"));
                 lines.push(format!("    in the client now: {signature}"));
@@ -152,7 +159,7 @@ fn methods(text: &str) -> BTreeMap<String, String> {
                 .filter(|attr| attr.path().is_ident("asyncify"))
                 .map(|attr| attr.to_token_stream().to_string())
                 .collect();
-            let sig = method.sig.to_token_stream().to_string();
+            let sig = without_trailing_commas(&method.sig.to_token_stream().to_string());
             let text = if attrs.is_empty() {
                 sig
             } else {
@@ -162,6 +169,35 @@ fn methods(text: &str) -> BTreeMap<String, String> {
         }
     }
     out
+}
+
+/// A signature's tokens as text, without the commas that formatters add or
+/// drop before a closing bracket (`(a, b,)` is `(a, b)`).
+fn without_trailing_commas(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in chars.iter().enumerate() {
+        let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+        if *c == ',' && next.is_none_or(|next| matches!(next, ')' | '>' | ']' | '}')) {
+            continue;
+        }
+        out.push(*c);
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What must be equal: the tokens, whatever the spacing.
+fn key(signature: &str) -> String {
+    signature.split_whitespace().collect()
+}
+
+/// The comment lines of a file (header, not-declared lists, reasons), which
+/// a formatter leaves as they are.
+fn comments(text: &str) -> Vec<&str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|line| line.starts_with("//") && !line.starts_with("///"))
+        .collect()
 }
 
 fn parse_command(command: &str) -> Option<DeclareArgs> {

@@ -201,6 +201,14 @@ impl<'a> Input<'a> {
             object.bounds.pop_punct();
         }
         let type_name = last_segment(&self_ty);
+        if let Type::TraitObject(object) = &self_ty {
+            // `impl '_ + Client { .. }` (a lifetime first) cannot be printed
+            // bare inside `Offload<..>` either: in parentheses it can (also
+            // found by the fuzz test; rustc rejects the impl itself).
+            if object.dyn_token.is_none() {
+                self_ty = syn::parse_quote!((#self_ty));
+            }
+        }
         let trait_name = options.trait_name.clone().or_else(|| {
             type_name
                 .as_ref()

@@ -28,7 +28,7 @@ pub trait RepositoryAsync {
         O: AsRef<std::ffi::OsStr>,
         I: IntoIterator<Item = O>;
     /// Attempt to open an already-existing repository from a worktree.
-    // no twin: its twin does not compile (a `&git2::Worktree` argument cannot be copied to the blocking pool); instead: call it in a closure, `asyncify::unblock(move || git2::Repository::open_from_worktree(..))`
+    // no twin: an argument cannot be copied with `ToOwned` (a `&git2::Worktree` argument cannot be copied to the blocking pool); instead: capture owned values in a closure, `asyncify::unblock(move || git2::Repository::open_from_worktree(..))`
     #[asyncify(skip)]
     fn open_from_worktree(worktree: &git2::Worktree) -> Result<git2::Repository, git2::Error>;
     /// Attempt to open an already-existing repository at or above `path`
@@ -46,7 +46,7 @@ pub trait RepositoryAsync {
     /// Creates a new `--bare` repository in the specified folder.
     fn init_bare<P: AsRef<std::path::Path>>(path: P) -> Result<git2::Repository, git2::Error>;
     /// Creates a new repository in the specified folder with the given options.
-    // no twin: its twin does not compile (a `&RepositoryInitOptions` argument cannot be copied to the blocking pool); instead: call it in a closure, `asyncify::unblock(move || git2::Repository::init_opts(..))`
+    // no twin: an argument cannot be copied with `ToOwned` (a `&RepositoryInitOptions` argument cannot be copied to the blocking pool); instead: capture owned values in a closure, `asyncify::unblock(move || git2::Repository::init_opts(..))`
     #[asyncify(skip)]
     fn init_opts<P: AsRef<std::path::Path>>(
         path: P,
@@ -126,7 +126,7 @@ pub trait RepositoryAsync {
     /// Remove the Git merge message.
     fn remove_message(&self) -> Result<(), git2::Error>;
     /// List all remotes for a given repository
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut *mut i8` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.remotes(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<StringArray, git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.remotes(..))`
     #[asyncify(skip)]
     fn remotes(&self) -> Result<git2::string_array::StringArray, git2::Error>;
     /// Get the information for a particular remote
@@ -151,7 +151,7 @@ pub trait RepositoryAsync {
     #[asyncify(skip)]
     fn remote_anonymous(&self, url: &str) -> Result<git2::Remote<'_>, git2::Error>;
     /// Give a remote a new name
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut *mut i8` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.remote_rename(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<StringArray, git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.remote_rename(..))`
     #[asyncify(skip)]
     fn remote_rename(
         &self,
@@ -236,7 +236,7 @@ pub trait RepositoryAsync {
     fn branches(&self, filter: Option<git2::BranchType>)
     -> Result<git2::Branches<'_>, git2::Error>;
     /// Get the Index file for this repository.
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut libgit2_sys::git_index` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.index(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<git2::Index, git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.index(..))`
     #[asyncify(skip)]
     fn index(&self) -> Result<git2::Index, git2::Error>;
     /// Set the Index file for this repository.
@@ -244,11 +244,11 @@ pub trait RepositoryAsync {
     #[asyncify(skip)]
     fn set_index(&self, index: &mut git2::Index) -> Result<(), git2::Error>;
     /// Get the configuration file for this repository.
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut libgit2_sys::git_config` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.config(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<git2::Config, git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.config(..))`
     #[asyncify(skip)]
     fn config(&self) -> Result<git2::Config, git2::Error>;
     /// Set the configuration file for this repository.
-    // no twin: its twin does not compile (a `&git2::Config` argument cannot be copied to the blocking pool); instead: call it in a closure, `client.offload(move |c| c.set_config(..))`
+    // no twin: an argument cannot be copied with `ToOwned` (a `&git2::Config` argument cannot be copied to the blocking pool); instead: capture owned values in a closure, `client.offload(move |c| c.set_config(..))`
     #[asyncify(skip)]
     fn set_config(&self, config: &git2::Config) -> Result<(), git2::Error>;
     /// Get the value of a git attribute for a path as a string.
@@ -359,7 +359,7 @@ pub trait RepositoryAsync {
         signature_field: Option<&str>,
     ) -> Result<git2::Oid, git2::Error>;
     /// Extract the signature from a commit
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut i8` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.extract_signature(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<(Buf, Buf), git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.extract_signature(..))`
     #[asyncify(skip)]
     fn extract_signature(
         &self,
@@ -469,15 +469,15 @@ pub trait RepositoryAsync {
         id: &git2::Oid,
     ) -> Result<git2::AnnotatedCommit<'_>, git2::Error>;
     /// Create a new action signature with default user and now timestamp.
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut libgit2_sys::git_signature` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.signature(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<Signature<'_>, git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.signature(..))`
     #[asyncify(skip)]
     fn signature(&self) -> Result<git2::Signature<'static>, git2::Error>;
     /// Create a new action signature with default user and now timestamp, supporting environmental overrides.
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut libgit2_sys::git_signature` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.author_from_env(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<Signature<'_>, git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.author_from_env(..))`
     #[asyncify(skip)]
     fn author_from_env(&self) -> Result<git2::Signature<'static>, git2::Error>;
     /// Create a new action signature with default user and now timestamp, supporting environmental overrides.
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut libgit2_sys::git_signature` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.committer_from_env(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<Signature<'_>, git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.committer_from_env(..))`
     #[asyncify(skip)]
     fn committer_from_env(&self) -> Result<git2::Signature<'static>, git2::Error>;
     /// Set up a new git submodule for checkout.
@@ -567,7 +567,7 @@ pub trait RepositoryAsync {
     /// Delete an existing tag reference.
     fn tag_delete(&self, name: &str) -> Result<(), git2::Error>;
     /// Get a list with all the tags in the repository.
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut *mut i8` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.tag_names(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<StringArray, git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.tag_names(..))`
     #[asyncify(skip)]
     fn tag_names(
         &self,
@@ -717,7 +717,7 @@ pub trait RepositoryAsync {
     /// Find a common merge base between all given a list of commits
     fn merge_base_octopus(&self, oids: &[git2::Oid]) -> Result<git2::Oid, git2::Error>;
     /// Find all merge bases between two commits
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut libgit2_sys::git_oid` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.merge_bases(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<OidArray, git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.merge_bases(..))`
     #[asyncify(skip)]
     fn merge_bases(
         &self,
@@ -725,7 +725,7 @@ pub trait RepositoryAsync {
         two: git2::Oid,
     ) -> Result<git2::oid_array::OidArray, git2::Error>;
     /// Find all merge bases given a list of commits
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut libgit2_sys::git_oid` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.merge_bases_many(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<OidArray, git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.merge_bases_many(..))`
     #[asyncify(skip)]
     fn merge_bases_many(
         &self,
@@ -754,7 +754,7 @@ pub trait RepositoryAsync {
         ancestor: git2::Oid,
     ) -> Result<bool, git2::Error>;
     /// Read the reflog for the given reference
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut libgit2_sys::git_reflog` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.reflog(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<Reflog, git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.reflog(..))`
     #[asyncify(skip)]
     fn reflog(&self, name: &str) -> Result<git2::Reflog, git2::Error>;
     /// Delete the reflog for the given reference
@@ -920,19 +920,19 @@ pub trait RepositoryAsync {
         options: Option<&git2::MergeOptions>,
     ) -> Result<git2::Index, git2::Error>;
     /// Find the remote name of a remote-tracking branch
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut i8` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.branch_remote_name(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<Buf, git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.branch_remote_name(..))`
     #[asyncify(skip)]
     fn branch_remote_name(&self, refname: &str) -> Result<git2::Buf, git2::Error>;
     /// Retrieves the name of the reference supporting the remote tracking branch, given the name of a local branch reference.
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut i8` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.branch_upstream_name(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<Buf, git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.branch_upstream_name(..))`
     #[asyncify(skip)]
     fn branch_upstream_name(&self, refname: &str) -> Result<git2::Buf, git2::Error>;
     /// Retrieve the name of the upstream remote of a local branch.
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut i8` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.branch_upstream_remote(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<Buf, git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.branch_upstream_remote(..))`
     #[asyncify(skip)]
     fn branch_upstream_remote(&self, refname: &str) -> Result<git2::Buf, git2::Error>;
     /// Retrieve the upstream merge of a local branch, configured in "branch.*.merge"
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut i8` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.branch_upstream_merge(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<Buf, git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.branch_upstream_merge(..))`
     #[asyncify(skip)]
     fn branch_upstream_merge(&self, refname: &str) -> Result<git2::Buf, git2::Error>;
     /// Apply a Diff to the given repo, making changes directly in the working directory, the index, or both.
@@ -972,11 +972,11 @@ pub trait RepositoryAsync {
         options: Option<&git2::MergeOptions>,
     ) -> Result<git2::Index, git2::Error>;
     /// Lists all the worktrees for the repository
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut *mut i8` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.worktrees(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<StringArray, git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.worktrees(..))`
     #[asyncify(skip)]
     fn worktrees(&self) -> Result<git2::string_array::StringArray, git2::Error>;
     /// Opens a worktree by name for the given repository
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut libgit2_sys::git_worktree` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.find_worktree(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<git2::Worktree, git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.find_worktree(..))`
     #[asyncify(skip)]
     fn find_worktree(&self, name: &str) -> Result<git2::Worktree, git2::Error>;
     /// Creates a new worktree for the repository
@@ -993,7 +993,7 @@ pub trait RepositoryAsync {
     #[asyncify(skip)]
     fn transaction<'a>(&'a self) -> Result<git2::Transaction<'a>, git2::Error>;
     /// Gets this repository's mailmap.
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`*mut libgit2_sys::git_mailmap` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.mailmap(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`Result<Mailmap, git2::Error>` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `client.offload(move |c| c.mailmap(..))`
     #[asyncify(skip)]
     fn mailmap(&self) -> Result<git2::Mailmap, git2::Error>;
     /// If a merge is in progress, invoke 'callback' for each commit ID in the MERGE_HEAD file.

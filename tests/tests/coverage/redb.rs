@@ -30,7 +30,7 @@ pub trait DatabaseAsync {
     /// Compacts the database file
     fn compact(&mut self) -> redb::Result<bool, redb::CompactionError>;
     /// Convenience method for [`Builder::new`]
-    // no twin: a value it sends to or from the blocking pool is not `Send` (`(dyn for<'a> Fn(&'a mut RepairSession) + 'static)` cannot be sent between threads safely); instead: call it in a closure that returns `Send` values, `asyncify::unblock(move || redb::Database::builder(..))`
+    // no twin: a value it sends to or from the blocking pool is not `Send` (`redb::Builder` cannot be moved to the blocking pool); instead: call it in a closure that returns `Send` values, `asyncify::unblock(move || redb::Database::builder(..))`
     #[asyncify(skip)]
     fn builder() -> redb::Builder;
     /// Begins a write transaction
