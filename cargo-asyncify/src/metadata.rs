@@ -202,3 +202,22 @@ fn names(members: &[&Package]) -> String {
     names.sort_unstable();
     names.join(", ")
 }
+
+/// A string field of a manifest's `[lib]` table (`name`, `path`), read
+/// without a TOML parser: the simple `key = "value"` form cargo writes.
+pub(crate) fn lib_field(manifest: &str, key: &str) -> Option<String> {
+    let mut in_lib = false;
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_lib = line == "[lib]";
+        } else if in_lib {
+            if let Some(value) = line.strip_prefix(key) {
+                if let Some(value) = value.trim_start().strip_prefix('=') {
+                    return Some(value.trim().trim_matches('"').to_owned());
+                }
+            }
+        }
+    }
+    None
+}

@@ -47,20 +47,8 @@ pub(crate) fn scan(crate_root: &Path, found: &Found<'_>) -> BTreeMap<String, Vec
 
 fn lib_path(root: &Path) -> PathBuf {
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap_or_default();
-    let mut in_lib = false;
-    for line in manifest.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            in_lib = line == "[lib]";
-        } else if in_lib {
-            if let Some(value) = line.strip_prefix("path") {
-                if let Some(value) = value.trim_start().strip_prefix('=') {
-                    return root.join(value.trim().trim_matches('"'));
-                }
-            }
-        }
-    }
-    root.join("src/lib.rs")
+    crate::metadata::lib_field(&manifest, "path")
+        .map_or_else(|| root.join("src/lib.rs"), |path| root.join(path))
 }
 
 struct Scanner<'a> {

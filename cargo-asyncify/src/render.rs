@@ -98,14 +98,7 @@ impl<'a> Renderer<'a> {
                 is_mutable,
                 type_,
             } if matches!(&**type_, Type::Generic(name) if name == "Self") => {
-                let mut out = String::from("&");
-                if let Some(lifetime) = lifetime {
-                    out.push_str(lifetime);
-                    out.push(' ');
-                }
-                if *is_mutable {
-                    out.push_str("mut ");
-                }
+                let mut out = reference(lifetime.as_deref(), *is_mutable);
                 out.push_str("self");
                 out
             }
@@ -302,14 +295,7 @@ impl<'a> Renderer<'a> {
                 is_mutable,
                 type_,
             } => {
-                let mut out = String::from("&");
-                if let Some(lifetime) = lifetime {
-                    out.push_str(lifetime);
-                    out.push(' ');
-                }
-                if *is_mutable {
-                    out.push_str("mut ");
-                }
+                let mut out = reference(lifetime.as_deref(), *is_mutable);
                 let inner = self.ty(type_);
                 let needs_parens = match &**type_ {
                     Type::DynTrait(d) => d.traits.len() > 1 || d.lifetime.is_some(),
@@ -521,6 +507,19 @@ impl<'a> Renderer<'a> {
         };
         Some(inner.ty(&alias.type_))
     }
+}
+
+/// `&`, `&'a `, `&mut ` or `&'a mut `.
+fn reference(lifetime: Option<&str>, is_mutable: bool) -> String {
+    let mut out = String::from("&");
+    if let Some(lifetime) = lifetime {
+        out.push_str(lifetime);
+        out.push(' ');
+    }
+    if is_mutable {
+        out.push_str("mut ");
+    }
+    out
 }
 
 /// A path into a crate that the client does not re-export whole.

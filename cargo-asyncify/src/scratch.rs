@@ -196,7 +196,10 @@ impl Scratch {
         // The JSON file is named after the library target.
         let manifest = self.client.root.join("Cargo.toml");
         let text = std::fs::read_to_string(manifest).unwrap_or_default();
-        lib_name_in(&text).unwrap_or_else(|| self.client.package.replace('-', "_"))
+        crate::metadata::lib_field(&text, "name").map_or_else(
+            || self.client.package.replace('-', "_"),
+            |name| name.replace('-', "_"),
+        )
     }
 }
 
@@ -205,23 +208,6 @@ pub(crate) struct Diagnostic {
     pub(crate) lines: Vec<usize>,
     pub(crate) message: String,
     pub(crate) rendered: String,
-}
-
-/// `[lib] name = ".."` of a manifest.
-fn lib_name_in(manifest: &str) -> Option<String> {
-    let mut in_lib = false;
-    for line in manifest.lines() {
-        let line = line.trim();
-        if line.starts_with('[') {
-            in_lib = line == "[lib]";
-        } else if in_lib {
-            if let Some(value) = line.strip_prefix("name") {
-                let value = value.trim_start().strip_prefix('=')?.trim();
-                return Some(value.trim_matches('"').replace('-', "_"));
-            }
-        }
-    }
-    None
 }
 
 fn requirement(dep: &Dep) -> Result<String> {
