@@ -321,7 +321,7 @@ fn group_methods(
         let hidden = method.item.attrs.iter().any(|attr| {
             matches!(attr, rustdoc_types::Attribute::Other(text) if text.contains("doc") && text.contains("hidden"))
         });
-        let doc = first_doc_line(method.item.docs.as_deref());
+        let doc = doc_summary(method.item.docs.as_deref());
         let entry = Entry {
             doc: if hidden {
                 Some(
@@ -498,7 +498,7 @@ fn returns_named_iterator(api: &Api, method: &MethodItem<'_>) -> bool {
 }
 
 /// The doc's summary: its first paragraph, on one line.
-fn first_doc_line(docs: Option<&str>) -> Option<String> {
+fn doc_summary(docs: Option<&str>) -> Option<String> {
     let lines = docs?
         .lines()
         .map(str::trim)

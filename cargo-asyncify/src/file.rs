@@ -32,31 +32,23 @@ pub(crate) fn render(declaration: &Declaration) -> Result<String> {
     })?;
     let printed = prettyplease::unparse(&file);
     let mut out = header_text(declaration);
-    for (i, line) in printed.lines().enumerate() {
+    let mut previous = "";
+    for line in printed.lines() {
         let indent = &line[..line.len() - line.trim_start().len()];
-        match marked(line) {
-            Some((true, text)) => {
-                if !printed
-                    .lines()
-                    .nth(i.wrapping_sub(1))
-                    .is_some_and(|previous| previous.trim_end().ends_with('{'))
-                {
-                    out.push('\n');
-                }
-                let _ = writeln!(out, "{indent}// {text}");
-            }
-            Some((false, text)) => {
-                let _ = writeln!(out, "{indent}// {text}");
-            }
-            None => {
-                let previous = printed.lines().nth(i.wrapping_sub(1)).unwrap_or("");
-                if line.starts_with("///") && !previous.starts_with("///") && !previous.is_empty() {
-                    out.push('\n');
-                }
-                out.push_str(line);
+        if let Some((is_group_title, text)) = marked(line) {
+            // A blank line before each group but the first.
+            if is_group_title && !previous.trim_end().ends_with('{') {
                 out.push('\n');
             }
+            let _ = writeln!(out, "{indent}// {text}");
+        } else {
+            if line.starts_with("///") && !previous.starts_with("///") && !previous.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(line);
+            out.push('\n');
         }
+        previous = line;
     }
     Ok(out)
 }

@@ -144,6 +144,8 @@ impl Scratch {
             .arg(self.dir.join("Cargo.toml"))
             .arg("--target-dir")
             .arg(&self.target)
+            // As for rustdoc above, so that the client's dependencies,
+            // already checked for rustdoc, are not built again.
             .env("RUSTC_BOOTSTRAP", "1")
             .env_remove("RUSTFLAGS")
             .output()
