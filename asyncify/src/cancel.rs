@@ -4,9 +4,10 @@
 //! A handle made with `on_cancel` keeps one [`Hook`] per client. Each call on
 //! it gets a [`Call`], a small state machine shared by the call's future (a
 //! [`Watch`]) and the thread that runs the call (a [`Running`]). Every
-//! decision (has the call started? has it ended? does the hook run?) is taken
-//! under the call's one lock, so that a cancel can never reach a call that has
-//! ended, nor the next call on the same client:
+//! decision (has the call started? has it ended? does the hook run?) is one
+//! compare-and-swap on the call's phase, so that a cancel can never reach a
+//! call that has ended, nor the next call on the same client, and a call
+//! that is not cancelled takes no lock:
 //!
 //! ```text
 //!              begin (thread)             end (thread)
@@ -29,7 +30,7 @@ use std::any::Any;
 use std::fmt;
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use crate::unblock::unblock;
@@ -91,10 +92,7 @@ impl Hook {
              handle keeps working"
         );
         #[cfg(not(feature = "tracing"))]
-        if !self
-            .reported
-            .swap(true, std::sync::atomic::Ordering::Relaxed)
-        {
+        if !self.reported.swap(true, Ordering::Relaxed) {
             use std::io::Write;
             let _ = writeln!(
                 std::io::stderr(),
@@ -113,8 +111,9 @@ impl fmt::Debug for Hook {
     }
 }
 
-/// Where a call is; see the module's diagram.
+/// Where a call is; see the module's diagram. Stored in an `AtomicU8`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 enum Phase {
     Waiting,
     Skipped,
@@ -125,32 +124,72 @@ enum Phase {
     Ended,
 }
 
+impl Phase {
+    const ALL: [Phase; 7] = [
+        Phase::Waiting,
+        Phase::Skipped,
+        Phase::Running,
+        Phase::Requested,
+        Phase::Hooking,
+        Phase::Hooked,
+        Phase::Ended,
+    ];
+
+    fn from_u8(value: u8) -> Phase {
+        Phase::ALL[usize::from(value)]
+    }
+}
+
 /// One call on a client with a hook.
+///
+/// Every transition is one compare-and-swap on `phase`, so a call that is
+/// never cancelled takes no lock: three uncontended atomic operations (begin,
+/// end, and the future's drop). The lock and the condition variable are only
+/// for the one wait there is: a call that ends while its hook runs waits for
+/// the hook to return (`Hooking` to `Hooked`), so that the hook never
+/// reaches the next call on the same client.
 struct Call {
-    phase: Mutex<Phase>,
+    phase: AtomicU8,
+    // Held to set `Hooked` and to wait for it.
+    hook_done: Mutex<()>,
     // Signalled when a hook that had begun has returned.
     hooked: Condvar,
     hook: Arc<Hook>,
 }
 
 impl Call {
-    fn lock(&self) -> MutexGuard<'_, Phase> {
+    fn phase(&self) -> Phase {
+        Phase::from_u8(self.phase.load(Ordering::Acquire))
+    }
+
+    /// Moves the call from `from` to `to` if it is in `from`; otherwise
+    /// returns the phase it is in.
+    fn advance(&self, from: Phase, to: Phase) -> Result<(), Phase> {
+        self.phase
+            .compare_exchange(from as u8, to as u8, Ordering::AcqRel, Ordering::Acquire)
+            .map(drop)
+            .map_err(Phase::from_u8)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, ()> {
         // Nothing panics while the lock is held.
-        self.phase.lock().unwrap_or_else(PoisonError::into_inner)
+        self.hook_done
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The hook task: runs the hook if the call is still running.
     fn hook_task(&self) {
-        {
-            let mut phase = self.lock();
-            if *phase != Phase::Requested {
-                // The call ended before this task began: nothing to cancel.
-                return;
-            }
-            *phase = Phase::Hooking;
+        if self.advance(Phase::Requested, Phase::Hooking).is_err() {
+            // The call ended before this task began: nothing to cancel.
+            return;
         }
         self.hook.fire();
-        *self.lock() = Phase::Hooked;
+        // Under the lock, so that `Running::drop`, which checks the phase
+        // under it before waiting, cannot miss the signal.
+        let done = self.lock();
+        self.phase.store(Phase::Hooked as u8, Ordering::Release);
+        drop(done);
         self.hooked.notify_all();
     }
 }
@@ -159,7 +198,8 @@ impl Call {
 /// future, the [`Ticket`] to the thread that will run it.
 pub(crate) fn arm(hook: &Arc<Hook>) -> (Watch, Ticket) {
     let call = Arc::new(Call {
-        phase: Mutex::new(Phase::Waiting),
+        phase: AtomicU8::new(Phase::Waiting as u8),
+        hook_done: Mutex::new(()),
         hooked: Condvar::new(),
         hook: Arc::clone(hook),
     });
@@ -172,16 +212,21 @@ pub(crate) struct Watch(Arc<Call>);
 
 impl Drop for Watch {
     fn drop(&mut self) {
-        let mut phase = self.0.lock();
-        match *phase {
-            Phase::Waiting => *phase = Phase::Skipped,
-            Phase::Running => {
-                *phase = Phase::Requested;
-                drop(phase);
-                send_hook_task(Arc::clone(&self.0));
+        let call = &self.0;
+        let mut from = Phase::Waiting;
+        loop {
+            let to = match from {
+                Phase::Waiting => Phase::Skipped,
+                Phase::Running => Phase::Requested,
+                // Ended (the future's normal end), or already cancelled.
+                _ => return,
+            };
+            match call.advance(from, to) {
+                Ok(()) if to == Phase::Requested => return send_hook_task(Arc::clone(call)),
+                Ok(()) => return,
+                // The thread moved it meanwhile (began, or ended): decide again.
+                Err(now) => from = now,
             }
-            // Ended (the future's normal end), or already cancelled.
-            _ => {}
         }
     }
 }
@@ -209,13 +254,11 @@ impl Ticket {
     /// Marks the call as running, or returns `None` if its future was dropped
     /// before it began (the call must then not run).
     pub(crate) fn begin(self) -> Option<Running> {
-        let mut phase = self.0.lock();
-        if *phase == Phase::Skipped {
-            return None;
+        // Only the future's drop moves a call out of `Waiting`, to `Skipped`.
+        match self.0.advance(Phase::Waiting, Phase::Running) {
+            Ok(()) => Some(Running(self.0)),
+            Err(_) => None,
         }
-        *phase = Phase::Running;
-        drop(phase);
-        Some(Running(self.0))
     }
 }
 
@@ -227,15 +270,35 @@ pub(crate) struct Running(Arc<Call>);
 
 impl Drop for Running {
     fn drop(&mut self) {
-        let mut phase = self.0.lock();
-        while *phase == Phase::Hooking {
-            phase = self
-                .0
-                .hooked
-                .wait(phase)
-                .unwrap_or_else(PoisonError::into_inner);
+        let call = &self.0;
+        let mut from = Phase::Running;
+        loop {
+            match from {
+                // Not cancelled, or cancelled but the hook has not begun (it
+                // will find `Ended` and not run), or it has returned.
+                Phase::Running | Phase::Requested | Phase::Hooked => {
+                    match call.advance(from, Phase::Ended) {
+                        Ok(()) => return,
+                        Err(now) => from = now,
+                    }
+                }
+                Phase::Hooking => {
+                    let mut done = call.lock();
+                    while call.phase() == Phase::Hooking {
+                        done = call
+                            .hooked
+                            .wait(done)
+                            .unwrap_or_else(PoisonError::into_inner);
+                    }
+                    drop(done);
+                    from = call.phase();
+                }
+                // No other phase follows `Running`.
+                Phase::Waiting | Phase::Skipped | Phase::Ended => {
+                    unreachable!("a running call is in phase {from:?}")
+                }
+            }
         }
-        *phase = Phase::Ended;
     }
 }
 
@@ -298,7 +361,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::AtomicUsize;
 
     fn counting() -> (Arc<Hook>, Arc<AtomicUsize>) {
         let count = Arc::new(AtomicUsize::new(0));
@@ -335,12 +398,43 @@ mod tests {
         let running = ticket.begin().unwrap();
         let call = Arc::clone(&watch.0);
         // Dropped as the future would be, with the hook task held back.
-        *call.lock() = Phase::Requested;
+        call.advance(Phase::Running, Phase::Requested).unwrap();
         drop(watch);
         drop(running);
         call.hook_task();
         assert_eq!(count.load(Ordering::SeqCst), 0);
-        assert_eq!(*call.lock(), Phase::Ended);
+        assert_eq!(call.phase(), Phase::Ended);
+    }
+
+    #[test]
+    fn a_call_that_ends_while_its_hook_runs_waits_for_the_hook() {
+        let returned = Arc::new(AtomicBool::new(false));
+        let (release, released) = std::sync::mpsc::channel::<()>();
+        let released = Mutex::new(released);
+        let flag = Arc::clone(&returned);
+        let hook = Hook::new(move || {
+            // Blocks until the test has seen the hook begin.
+            let _ = released.lock().unwrap().recv();
+            flag.store(true, Ordering::SeqCst);
+        });
+        let (watch, ticket) = arm(&hook);
+        let running = ticket.begin().unwrap();
+        let call = Arc::clone(&watch.0);
+        // Outside a runtime, the hook task runs on a thread of its own.
+        drop(watch);
+        while call.phase() != Phase::Hooking {
+            std::thread::yield_now();
+        }
+        let ender = std::thread::spawn(move || drop(running));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert!(
+            !ender.is_finished(),
+            "the call ended while its hook was running"
+        );
+        release.send(()).unwrap();
+        ender.join().unwrap();
+        assert!(returned.load(Ordering::SeqCst));
+        assert_eq!(call.phase(), Phase::Ended);
     }
 
     #[test]
