@@ -7,7 +7,7 @@ one after another, then at once with `asyncio.gather`.
 
     pip install 'boto3==1.43.11'
     .ci/servers start s3                                               # moto on 127.0.0.1:5000
-    cargo run -p examples --example s3 -- --proxy-only 5100 &          # 100 ms per request
+    cargo run -p examples --example s3 --features s3 -- --proxy-only 5100 &          # 100 ms per request
     python3 examples/boto3_compare.py http://127.0.0.1:5000 http://127.0.0.1:5100
 
 Each endpoint on the command line gets one line of results.

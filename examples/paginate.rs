@@ -3,7 +3,7 @@
 //! to async code with back-pressure.
 //!
 //! ```text
-//! cargo run -p examples --example paginate
+//! cargo run -p examples --example paginate --features sqlite
 //! ```
 
 // An example's methods are documented by the example itself.

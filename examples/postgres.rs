@@ -8,7 +8,7 @@
 //!
 //! ```text
 //! eval "$(.ci/servers start postgres)"   # sets PG_URL (Debian's postgresql, on loopback)
-//! cargo run -p examples --example postgres
+//! cargo run -p examples --example postgres --features postgres
 //! ```
 
 use std::process::ExitCode;

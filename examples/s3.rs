@@ -3,9 +3,9 @@
 //!
 //! ```text
 //! eval "$(.ci/servers start s3)"          # moto; or: pip install 'moto[server]==5.2.1' && moto_server -H 127.0.0.1 -p 5000
-//! cargo run -p examples --example s3      # endpoint: $S3_ENDPOINT, or http://127.0.0.1:5000
-//! cargo run -p examples --example s3 -- --calls 50 --latency-ms 200
-//! cargo run -p examples --example s3 -- --proxy-only 5100   # only the delaying proxy (for boto3_compare.py)
+//! cargo run -p examples --example s3 --features s3      # endpoint: $S3_ENDPOINT, or http://127.0.0.1:5000
+//! cargo run -p examples --example s3 --features s3 -- --calls 50 --latency-ms 200
+//! cargo run -p examples --example s3 --features s3 -- --proxy-only 5100   # only the delaying proxy (for boto3_compare.py)
 //! ```
 //!
 //! It lists the buckets, creates one, puts, lists and gets objects, all

@@ -6,7 +6,7 @@
 //! call waits.
 //!
 //! ```text
-//! cargo run -p examples --example sqlite
+//! cargo run -p examples --example sqlite --features sqlite
 //! ```
 
 use asyncify::{Exclusive, asyncify, unblock};

@@ -3,7 +3,7 @@
 //! the next call on the same connection waits for it.
 //!
 //! ```text
-//! cargo run --release -p examples --example timeout
+//! cargo run --release -p examples --example timeout --features sqlite
 //! ```
 //!
 //! Without a hook, the timeout returns `Elapsed` at once, but the query runs
