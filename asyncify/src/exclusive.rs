@@ -2,12 +2,9 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
-use tokio::sync::Mutex;
-
-use crate::cancel::{self, Hook, unblock_armed};
-use crate::context::ClientSlot;
+use crate::batch::Turns;
+use crate::cancel::{self, Hook};
 use crate::offload::{Offload, OffloadMut};
-use crate::unblock::unblock;
 
 /// A clonable handle to a blocking client whose calls take turns, each with
 /// `&mut T`.
@@ -16,9 +13,18 @@ use crate::unblock::unblock;
 /// whose methods take `&mut self` (`postgres::Client`): it implements both
 /// [`Offload`] and [`OffloadMut`], so every `_async` twin works on it,
 /// including those of `&mut self` methods. Calls run one at a time, in the
-/// order they asked (a fair async lock); the wait for a turn happens in the
-/// calling task, never by parking a pool thread, and a call whose future is
-/// dropped while waiting simply leaves the queue.
+/// order they asked (first come, first served); the wait for a turn happens
+/// in the calling task, never by parking a pool thread, and a call whose
+/// future is dropped while waiting simply leaves the queue (it never runs).
+///
+/// Calls that queue up cost less than one trip to the pool each: the pool
+/// thread that runs a call also runs the calls that queued behind it, one
+/// after another, before it gives the client back. It runs at most 64 calls
+/// in a row; if more are waiting then, it hands the client and the queue to
+/// a new blocking task, which joins the back of the blocking pool's queue, so
+/// that one busy client cannot keep a pool thread from the program's other
+/// blocking work. An uncontended call makes one trip, as `spawn_blocking`
+/// does. (BENCHMARKS.md, "Calls that take turns", has the numbers.)
 ///
 /// A call that has started holds the client until it returns, even if its
 /// future is dropped; then the next call gets its turn. A handle made with
@@ -50,9 +56,9 @@ use crate::unblock::unblock;
 /// # }
 /// ```
 pub struct Exclusive<T> {
-    // The last `Arc` (a handle's, or a running call's turn) drops the slot,
-    // which drops the client off the workers.
-    shared: Arc<Mutex<ClientSlot<T>>>,
+    // The last `Arc` (a handle's, a call's future, or the pool thread that
+    // runs the calls) drops the client, off the workers.
+    shared: Arc<Turns<T>>,
     // Set by `on_cancel`, on the only handle, so that every clone has it.
     cancel: Option<Arc<Hook>>,
 }
@@ -64,7 +70,7 @@ where
     /// Wraps `client` in a handle whose calls take turns.
     pub fn new(client: T) -> Self {
         Exclusive {
-            shared: Arc::new(Mutex::new(ClientSlot::new(client))),
+            shared: Arc::new(Turns::new(client)),
             cancel: None,
         }
     }
@@ -193,11 +199,11 @@ where
         C: Fn() + Send + Sync + 'static,
     {
         let client: &T = Arc::get_mut(&mut self.shared)
+            .and_then(Turns::get_mut)
             .expect(
                 "`asyncify::Exclusive::on_cancel`: the handle has been cloned or has a call in \
                  progress; call it on the new handle, `Exclusive::new(client).on_cancel(..)`",
-            )
-            .get_mut();
+            );
         let hook = Hook::empty();
         cancel::make_hook(&hook, client, make);
         self.cancel = Some(hook);
@@ -231,20 +237,9 @@ where
         F: FnOnce(&mut T) -> R + Send + 'static,
         R: Send + 'static,
     {
-        // If this future holds the last `Arc`, dropping it (unpolled, or
-        // while waiting) drops the slot, which releases the client off the
-        // workers; after that, the turn holds it and drops on the pool.
-        let shared = Arc::clone(&self.shared);
-        let cancel = self.cancel.clone();
-        async move {
-            let mut turn = shared.lock_owned().await;
-            match cancel {
-                None => unblock(move || f(&mut turn)).await,
-                // The turn is given up once the call (and a hook that began
-                // for it) has ended.
-                Some(hook) => unblock_armed(&hook, turn, move |turn| f(turn)).await,
-            }
-        }
+        // The call runs on the pool thread that holds the client: the one
+        // this call takes it to, or the one running the calls queued before.
+        self.shared.call(self.cancel.as_ref(), f)
     }
 }
 
@@ -258,7 +253,8 @@ impl<T> Exclusive<T> {
     /// running.
     pub fn try_unwrap(this: Self) -> Result<T, Self> {
         Arc::try_unwrap(this.shared)
-            .map(|mutex| mutex.into_inner().into_inner())
+            // The only `Arc`: no call holds the client.
+            .map(|turns| turns.into_inner().expect("no call holds the client"))
             .map_err(|shared| Exclusive {
                 shared,
                 cancel: this.cancel,

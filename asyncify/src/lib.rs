@@ -3,6 +3,7 @@
 #![warn(missing_docs, missing_debug_implementations)]
 #![doc(test(attr(deny(warnings), allow(dead_code))))]
 
+mod batch;
 mod cancel;
 mod client;
 mod context;

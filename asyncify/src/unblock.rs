@@ -132,7 +132,7 @@ impl<F, R> fmt::Debug for Unblock<F, R> {
     }
 }
 
-fn describe_call() -> String {
+pub(crate) fn describe_call() -> String {
     match context::current_call() {
         Some(name) => format!("`{name}`"),
         None => "`asyncify::unblock`".to_owned(),
@@ -141,7 +141,7 @@ fn describe_call() -> String {
 
 #[cold]
 #[track_caller]
-fn no_runtime() -> ! {
+pub(crate) fn no_runtime() -> ! {
     panic!(
         "{} needs a Tokio runtime: it runs the blocking call on Tokio's blocking thread \
          pool, but it was awaited outside a runtime. Await it inside `#[tokio::main]`, \

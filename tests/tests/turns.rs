@@ -1,0 +1,179 @@
+//! Calls that take turns on an `Exclusive` run back to back on the pool
+//! thread that holds the client: queued calls do not each make a trip to the
+//! pool, the order stays first come first served, and the run is bounded so
+//! that other blocking work gets the thread.
+
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::{self, ThreadId};
+
+use asyncify::{Exclusive, asyncify};
+
+/// A client that records, per call, its id and the thread it ran on.
+pub struct Recorder {
+    calls: Vec<(usize, ThreadId)>,
+    gate: Option<mpsc::Receiver<()>>,
+}
+
+#[asyncify]
+impl Recorder {
+    /// Records call `id`.
+    pub fn record(&mut self, id: usize) -> usize {
+        self.calls.push((id, thread::current().id()));
+        self.calls.len()
+    }
+
+    /// Blocks until the test opens the gate, then records call `id`.
+    pub fn wait_then_record(&mut self, id: usize) -> usize {
+        if let Some(gate) = self.gate.take() {
+            gate.recv().unwrap();
+        }
+        self.record(id)
+    }
+
+    /// The calls recorded so far.
+    pub fn calls(&self) -> Vec<(usize, ThreadId)> {
+        self.calls.clone()
+    }
+}
+
+/// A current-thread runtime whose blocking pool has `threads` threads.
+fn runtime(threads: usize) -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .max_blocking_threads(threads)
+        .build()
+        .unwrap()
+}
+
+/// Lets every spawned task of a current-thread runtime run until it waits.
+async fn settle() {
+    for _ in 0..10 {
+        tokio::task::yield_now().await;
+    }
+}
+
+/// A handle whose first call blocks until `open` is sent to.
+fn gated() -> (Exclusive<Recorder>, mpsc::Sender<()>) {
+    let (open, gate) = mpsc::channel();
+    let recorder = Recorder {
+        calls: Vec::new(),
+        gate: Some(gate),
+    };
+    (Exclusive::new(recorder), open)
+}
+
+#[test]
+fn queued_calls_run_in_order_on_the_thread_that_holds_the_client() {
+    runtime(4).block_on(async {
+        let (handle, open) = gated();
+        let first = tokio::spawn(handle.wait_then_record_async(0));
+        settle().await;
+        let queued: Vec<_> = (1..=20)
+            .map(|id| tokio::spawn(handle.record_async(id)))
+            .collect();
+        settle().await;
+        open.send(()).unwrap();
+        assert_eq!(first.await.unwrap(), 1);
+        for (at, call) in queued.into_iter().enumerate() {
+            assert_eq!(call.await.unwrap(), at + 2, "a queued call ran out of turn");
+        }
+        let calls = handle.calls_async().await;
+        let ids: Vec<usize> = calls.iter().map(|&(id, _)| id).collect();
+        assert_eq!(ids, (0..=20).collect::<Vec<_>>());
+        // The 20 calls queued while call 0 ran went to no other thread.
+        assert!(
+            calls.iter().all(|&(_, thread)| thread == calls[0].1),
+            "queued calls ran on more than one pool thread: {calls:?}"
+        );
+    });
+}
+
+#[test]
+fn a_long_queue_gives_the_pool_thread_back_after_64_calls() {
+    // One blocking thread: a task spawned on the pool while the client's
+    // queue drains runs when the runner gives the thread back.
+    runtime(1).block_on(async {
+        let (handle, open) = gated();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let first = tokio::spawn(handle.wait_then_record_async(0));
+        settle().await;
+        let queued: Vec<_> = (1..200)
+            .map(|id| {
+                let log = Arc::clone(&log);
+                let call = handle.offload_mut(move |recorder| {
+                    log.lock().unwrap().push(format!("call {id}"));
+                    recorder.record(id)
+                });
+                tokio::spawn(call)
+            })
+            .collect();
+        settle().await;
+        let other_log = Arc::clone(&log);
+        let other = tokio::task::spawn_blocking(move || {
+            other_log
+                .lock()
+                .unwrap()
+                .push("other blocking work".to_owned());
+        });
+        open.send(()).unwrap();
+        first.await.unwrap();
+        for call in queued {
+            call.await.unwrap();
+        }
+        other.await.unwrap();
+        let log = log.lock().unwrap();
+        let at = log
+            .iter()
+            .position(|entry| entry == "other blocking work")
+            .unwrap();
+        // Call 0 and the 63 queued calls after it ran in one turn of the
+        // thread; then the other task; then the rest.
+        assert_eq!(at, 63, "{log:?}");
+        assert_eq!(log[62], "call 63");
+        assert_eq!(log[64], "call 64");
+        assert_eq!(log.len(), 200);
+    });
+}
+
+#[test]
+fn a_queued_call_whose_future_is_dropped_does_not_run() {
+    runtime(4).block_on(async {
+        let (handle, open) = gated();
+        let first = tokio::spawn(handle.wait_then_record_async(0));
+        settle().await;
+        let dropped = tokio::spawn(handle.record_async(1));
+        let kept = tokio::spawn(handle.record_async(2));
+        settle().await;
+        dropped.abort();
+        settle().await;
+        open.send(()).unwrap();
+        assert_eq!(first.await.unwrap(), 1);
+        assert_eq!(kept.await.unwrap(), 2);
+        let ids: Vec<usize> = handle
+            .calls_async()
+            .await
+            .iter()
+            .map(|&(id, _)| id)
+            .collect();
+        assert_eq!(ids, [0, 2]);
+    });
+}
+
+#[test]
+fn a_queued_call_that_panics_reaches_its_awaiter_and_the_queue_goes_on() {
+    runtime(4).block_on(async {
+        let (handle, open) = gated();
+        let first = tokio::spawn(handle.wait_then_record_async(0));
+        settle().await;
+        let panics = tokio::spawn(
+            handle.offload_mut(|_: &mut Recorder| -> usize { panic!("queued call failed") }),
+        );
+        let after = tokio::spawn(handle.record_async(2));
+        settle().await;
+        open.send(()).unwrap();
+        first.await.unwrap();
+        let payload = panics.await.unwrap_err().into_panic();
+        assert_eq!(payload.downcast_ref::<&str>(), Some(&"queued call failed"));
+        assert_eq!(after.await.unwrap(), 2);
+    });
+}
