@@ -147,7 +147,8 @@ async fn call(callers: &Callers, variant: usize) -> u64 {
             let key = key.to_owned();
             callers.thread.call(move |client| client.lookup(&key)).await
         }
-        _ => callers.dedicated.lookup_async(key).await,
+        TWIN_DEDICATED => callers.dedicated.lookup_async(key).await,
+        _ => unreachable!("variant {variant}"),
     }
 }
 
