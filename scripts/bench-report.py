@@ -256,6 +256,43 @@ def main():
                 f"{fmt_time(row.get('dedicated_thread_median_ns'))} | "
                 f"{opt_ratio(row, 'twin_dedicated_ratio')} |"
             )
+    if paired and any("hooked_handle_ratio" in row for row in paired):
+        print("\n## With a cancel hook installed but unused, ÷ the same twin without one (paired)\n")
+        print(
+            "| runtime | Handle | Handle::with_limit | Exclusive | Dedicated |"
+        )
+        print("|---|---:|---:|---:|---:|")
+        for row in paired:
+            print(
+                f"| {names[row['runtime']]} | {opt_ratio(row, 'hooked_handle_ratio')} | "
+                f"{opt_ratio(row, 'hooked_handle_limited_ratio')} | "
+                f"{opt_ratio(row, 'hooked_exclusive_ratio')} | "
+                f"{opt_ratio(row, 'hooked_dedicated_ratio')} |"
+            )
+    if paired and any("twin_pool_ratio" in row for row in paired):
+        print("\n## Twin on a Pool (paired)\n")
+        print("| runtime | ÷ spawn_blocking | ÷ twin on Exclusive |")
+        print("|---|---:|---:|")
+        for row in paired:
+            print(
+                f"| {names[row['runtime']]} | {opt_ratio(row, 'twin_pool_ratio')} | "
+                f"{opt_ratio(row, 'twin_pool_vs_exclusive_ratio')} |"
+            )
+    turns_file = criterion / "turns_paired.json"
+    if turns_file.exists():
+        print("\n## Calls that take turns, paired (twin ÷ hand-written, median of per-round ratios)\n")
+        print(
+            "| runtime | calls | mutex + spawn_blocking per call | twin on Exclusive ÷ "
+            "| dedicated thread per call | twin on Dedicated ÷ |"
+        )
+        print("|---|---|---:|---:|---:|---:|")
+        for row in json.loads(turns_file.read_text()):
+            calls = "one task" if row["tasks"] == 1 else f"{row['tasks']} tasks at once"
+            print(
+                f"| {dict(RUNTIMES)[row['runtime']]} | {calls} | "
+                f"{fmt_time(row['mutex_spawn_blocking_ns'])} | {row['twin_exclusive_ratio']:.3f} | "
+                f"{fmt_time(row['dedicated_thread_ns'])} | {row['twin_dedicated_ratio']:.3f} |"
+            )
     print("\n## The original experiment\n")
     print(experiment_table(criterion))
     print("\n## Scale\n")
