@@ -38,9 +38,64 @@ use crate::unblock::{describe_call, no_runtime};
 /// the rest of the queue to a new blocking task.
 pub(crate) const BATCH: usize = 64;
 
-/// A call waiting for its turn, its types erased: runs the call on the client
-/// and sends the result to its future, or does nothing if that future is gone.
-type Job<T> = Box<dyn FnOnce(&mut T) + Send>;
+/// A call waiting for its turn, its types erased.
+type Job<T> = Box<dyn QueuedCall<T>>;
+
+/// One call, in two steps, so that the last call of a run can give the client
+/// back before its future learns the result: an awaiter that then calls
+/// `Exclusive::try_unwrap` finds the client there.
+trait QueuedCall<T>: Send {
+    /// Runs the call on `client` and keeps its outcome; does nothing if its
+    /// future is gone (or, armed, was dropped before its turn).
+    fn run(&mut self, client: &mut T);
+    /// Sends the outcome to the call's future, if it ran.
+    fn deliver(self: Box<Self>);
+}
+
+/// A [`QueuedCall`] of a call `f` with result `R`.
+struct Pending<F, R> {
+    f: Option<F>,
+    reply: oneshot::Sender<Outcome<R>>,
+    ticket: Option<Ticket>,
+    outcome: Option<Outcome<R>>,
+    // The caller's span, entered on the pool thread for the call.
+    #[cfg(feature = "tracing")]
+    span: tracing::Span,
+}
+
+impl<T, F, R> QueuedCall<T> for Pending<F, R>
+where
+    F: FnOnce(&mut T) -> R + Send,
+    R: Send,
+{
+    fn run(&mut self, client: &mut T) {
+        let Some(f) = self.f.take() else {
+            return;
+        };
+        let running = match self.ticket.take() {
+            Some(ticket) => match ticket.begin() {
+                Some(running) => Some(running),
+                None => return,
+            },
+            None if self.reply.is_closed() => return,
+            None => None,
+        };
+        #[cfg(feature = "tracing")]
+        let _entered = self.span.enter();
+        self.outcome = Some(panic::catch_unwind(AssertUnwindSafe(|| f(client))));
+        // The call has ended: a hook that began for it has returned once this
+        // is dropped, before the client goes to the next call.
+        drop(running);
+    }
+
+    fn deliver(self: Box<Self>) {
+        let Pending { reply, outcome, .. } = *self;
+        if let Some(outcome) = outcome {
+            // The future may be gone; the result is then dropped here.
+            let _ = reply.send(outcome);
+        }
+    }
+}
 
 /// What a call sends back: its result, or the payload of its panic.
 type Outcome<R> = Result<R, Box<dyn Any + Send>>;
@@ -90,13 +145,13 @@ impl<T: Send + 'static> Turns<T> {
                 }
                 None => (None, None),
             };
-            // The caller's span, entered on the pool thread for the call.
-            #[cfg(feature = "tracing")]
-            let span = tracing::Span::current();
-            let job: Job<T> = Box::new(move |client: &mut T| {
+            let job: Job<T> = Box::new(Pending {
+                f: Some(f),
+                reply,
+                ticket,
+                outcome: None,
                 #[cfg(feature = "tracing")]
-                let _entered = span.enter();
-                run(client, f, reply, ticket);
+                span: tracing::Span::current(),
             });
             turns.start_or_queue(job);
             // Dropped after the reply came (or with this future): dropping it
@@ -162,28 +217,6 @@ impl<T> Turns<T> {
     }
 }
 
-/// Runs one call: skipped if its future is gone (or, armed, was dropped
-/// before its turn); a panic is caught and sent to the future.
-fn run<T, F, R>(client: &mut T, f: F, reply: oneshot::Sender<Outcome<R>>, ticket: Option<Ticket>)
-where
-    F: FnOnce(&mut T) -> R,
-{
-    let running = match ticket {
-        Some(ticket) => match ticket.begin() {
-            Some(running) => Some(running),
-            None => return,
-        },
-        None if reply.is_closed() => return,
-        None => None,
-    };
-    let outcome = panic::catch_unwind(AssertUnwindSafe(|| f(client)));
-    // The call has ended: a hook that began for it has returned once this
-    // is dropped, before the client goes to the next call.
-    drop(running);
-    // The future may be gone; the result is then dropped here, on the pool.
-    let _ = reply.send(outcome);
-}
-
 /// Holds the client on a pool thread and runs the queue.
 struct Runner<T: Send + 'static> {
     turns: Arc<Turns<T>>,
@@ -206,19 +239,24 @@ impl<T: Send + 'static> Runner<T> {
     /// row; then, if more are queued, hands the client and the queue to a new
     /// blocking task. The client goes back to the state under the same lock
     /// that finds the queue empty, so that no call is left queued behind a
-    /// free client.
+    /// free client, and before the last call's result is sent, so that its
+    /// awaiter finds the client free.
     fn drain(mut self, first: Job<T>) {
         let mut job = first;
         let mut ran = 0;
         loop {
-            job(self.client.as_deref_mut().expect(HELD));
+            job.run(self.client.as_deref_mut().expect(HELD));
             ran += 1;
             let mut state = self.turns.lock();
             let Some(next) = state.queue.pop_front() else {
                 state.client = self.client.take();
-                return;
+                drop(state);
+                // Its `Arc` too, before the result goes out.
+                drop(self);
+                return job.deliver();
             };
             drop(state);
+            job.deliver();
             job = next;
             if ran == BATCH {
                 // On a pool thread, the runtime is current; a new blocking

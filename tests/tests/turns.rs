@@ -177,3 +177,30 @@ fn a_queued_call_that_panics_reaches_its_awaiter_and_the_queue_goes_on() {
         assert_eq!(after.await.unwrap(), 2);
     });
 }
+
+#[test]
+fn once_every_call_has_returned_the_client_is_free() {
+    // The last call of a run gives the client back before its awaiter learns
+    // the result, so `try_unwrap` right after the awaits always succeeds.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        for round in 0..200 {
+            let handle = Exclusive::new(Recorder {
+                calls: Vec::new(),
+                gate: None,
+            });
+            let calls: Vec<_> = (0..4)
+                .map(|id| tokio::spawn(handle.record_async(id)))
+                .collect();
+            for call in calls {
+                call.await.unwrap();
+            }
+            let recorder = Exclusive::try_unwrap(handle)
+                .unwrap_or_else(|_| panic!("round {round}: a call still held the client"));
+            assert_eq!(recorder.calls.len(), 4);
+        }
+    });
+}
