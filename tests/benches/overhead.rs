@@ -533,14 +533,8 @@ fn paired_report() {
 }
 
 fn main() {
-    let mut criterion = Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .configure_from_args();
-    overhead(&mut criterion);
-    criterion.final_summary();
-    let quick = std::env::args().any(|arg| arg == "--list" || arg == "--test");
-    if !quick && std::env::var_os("ASYNCIFY_OVERHEAD_PAIRED").is_none_or(|value| value != "0") {
+    let real_run = support::criterion_then_paired(overhead);
+    if real_run && std::env::var_os("ASYNCIFY_OVERHEAD_PAIRED").is_none_or(|value| value != "0") {
         paired_report();
     }
 }

@@ -281,14 +281,7 @@ fn paired_report() {
 }
 
 fn main() {
-    let mut criterion = Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .configure_from_args();
-    criterion_runs(&mut criterion);
-    criterion.final_summary();
-    let quick = std::env::args().any(|arg| arg == "--list" || arg == "--test");
-    if !quick {
+    if support::criterion_then_paired(criterion_runs) {
         paired_report();
     }
 }

@@ -22,3 +22,19 @@ pub(crate) fn write_json_lines(file_name: &str, lines: &[String]) {
     std::fs::write(&path, format!("[\n{}\n]\n", lines.join(",\n"))).unwrap();
     println!("written to {}", path.display());
 }
+
+/// Runs the criterion part of a bench (`benches`, with 1 s of warm-up and 3 s
+/// of measurement per variant, and the command line's filters), and returns
+/// whether the run is a real one rather than cargo's `--list` or `--test`, so
+/// that the bench's own paired comparison runs after it only then.
+// `scale.rs` keeps criterion's defaults and does not call it.
+#[allow(dead_code)]
+pub(crate) fn criterion_then_paired(benches: impl FnOnce(&mut criterion::Criterion)) -> bool {
+    let mut criterion = criterion::Criterion::default()
+        .warm_up_time(std::time::Duration::from_secs(1))
+        .measurement_time(std::time::Duration::from_secs(3))
+        .configure_from_args();
+    benches(&mut criterion);
+    criterion.final_summary();
+    !std::env::args().any(|arg| arg == "--list" || arg == "--test")
+}
