@@ -48,14 +48,12 @@
 mod support;
 
 use std::hint::black_box;
-use std::sync::{Arc, mpsc};
-use std::thread;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use asyncify::{Dedicated, Exclusive, Handle, asyncify};
 use criterion::{BenchmarkGroup, Criterion, measurement::WallTime};
 use tokio::runtime::Runtime;
-use tokio::sync::oneshot;
 
 /// Tasks calling one `Exclusive` at once in `twin_exclusive_contended`.
 const CONTENDERS: u64 = 4;
@@ -134,43 +132,8 @@ macro_rules! run_contended {
     }};
 }
 
-/// A call sent to a `DedicatedThread`.
-type Job = Box<dyn FnOnce(&Client) + Send>;
-
-/// A dedicated thread that owns a client and runs the closures sent to it,
-/// one at a time (the `tokio-rusqlite` / `asyncified` pattern).
-#[derive(Clone)]
-struct DedicatedThread {
-    jobs: mpsc::Sender<Job>,
-}
-
-impl DedicatedThread {
-    fn spawn(client: Client) -> Self {
-        let (jobs, queue) = mpsc::channel::<Job>();
-        thread::spawn(move || {
-            // Ends when the last sender is dropped.
-            for job in queue {
-                job(&client);
-            }
-        });
-        DedicatedThread { jobs }
-    }
-
-    async fn call<R, F>(&self, f: F) -> R
-    where
-        F: FnOnce(&Client) -> R + Send + 'static,
-        R: Send + 'static,
-    {
-        let (reply, result) = oneshot::channel();
-        self.jobs
-            .send(Box::new(move |client| {
-                // The caller may have given up; nothing to do then.
-                let _ = reply.send(f(client));
-            }))
-            .expect("the dedicated thread is running");
-        result.await.expect("the dedicated thread answered")
-    }
-}
+/// The hand-written dedicated thread, on a `Client`.
+type DedicatedThread = support::DedicatedThread<Client>;
 
 fn variants(group: &mut BenchmarkGroup<'_, WallTime>, runtime: &Runtime) {
     let key: &'static str = black_box("bucket-name");
@@ -253,7 +216,7 @@ fn variants(group: &mut BenchmarkGroup<'_, WallTime>, runtime: &Runtime) {
     });
 
     group.bench_function("dedicated_thread", |b| {
-        let dedicated = DedicatedThread::spawn(client());
+        let dedicated = DedicatedThread::spawn(client);
         b.iter_custom(|iters| {
             let dedicated = dedicated.clone();
             run_serial!(runtime, iters, dedicated => {
@@ -294,14 +257,9 @@ fn overhead(c: &mut Criterion) {
 /// Rounds of the paired comparison, per runtime.
 const PAIRED_ROUNDS: usize = 41;
 
-/// `PAIRED_ROUNDS`, or `ASYNCIFY_OVERHEAD_ROUNDS` (more rounds: a steadier
-/// median on a busy machine).
+/// `PAIRED_ROUNDS`, or `ASYNCIFY_OVERHEAD_ROUNDS`.
 fn paired_rounds() -> usize {
-    std::env::var("ASYNCIFY_OVERHEAD_ROUNDS")
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .filter(|&rounds| rounds > 0)
-        .unwrap_or(PAIRED_ROUNDS)
+    support::rounds_from_env("ASYNCIFY_OVERHEAD_ROUNDS", PAIRED_ROUNDS)
 }
 /// Calls per variant per round.
 const PAIRED_BATCH: u64 = 500;
@@ -355,7 +313,7 @@ fn paired(runtime: &Runtime) -> Paired {
     let clone = client();
     let exclusive = Exclusive::new(client());
     let limited = Handle::with_limit(client(), HANDLE_LIMIT);
-    let thread = DedicatedThread::spawn(client());
+    let thread = DedicatedThread::spawn(client);
     let dedicated = Dedicated::spawn(client);
     let handle_hooked = Handle::new(client()).on_cancel(unused_hook);
     let exclusive_hooked = Exclusive::new(client()).on_cancel(unused_hook);

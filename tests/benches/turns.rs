@@ -27,14 +27,13 @@
 mod support;
 
 use std::hint::black_box;
-use std::sync::{Arc, mpsc};
-use std::thread;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use asyncify::{Dedicated, Exclusive, asyncify};
 use criterion::Criterion;
 use tokio::runtime::Runtime;
-use tokio::sync::{Mutex, oneshot};
+use tokio::sync::Mutex;
 
 /// Tasks calling at once in the contended variants.
 const CONTENDERS: u64 = 4;
@@ -62,42 +61,8 @@ fn client() -> Client {
     }
 }
 
-/// A call sent to a `DedicatedThread`.
-type Job = Box<dyn FnOnce(&mut Client) + Send>;
-
-/// The hand-written dedicated thread: owns the client, runs the closures
-/// sent to it one at a time.
-#[derive(Clone)]
-struct DedicatedThread {
-    jobs: mpsc::Sender<Job>,
-}
-
-impl DedicatedThread {
-    fn spawn() -> Self {
-        let (jobs, queue) = mpsc::channel::<Job>();
-        thread::spawn(move || {
-            let mut client = client();
-            for job in queue {
-                job(&mut client);
-            }
-        });
-        DedicatedThread { jobs }
-    }
-
-    async fn call<R, F>(&self, f: F) -> R
-    where
-        F: FnOnce(&mut Client) -> R + Send + 'static,
-        R: Send + 'static,
-    {
-        let (reply, result) = oneshot::channel();
-        self.jobs
-            .send(Box::new(move |client| {
-                let _ = reply.send(f(client));
-            }))
-            .expect("the dedicated thread is running");
-        result.await.expect("the dedicated thread answered")
-    }
-}
+/// The hand-written dedicated thread, on a `Client`.
+type DedicatedThread = support::DedicatedThread<Client>;
 
 /// The four ways of calling, each shared by the tasks of a run.
 #[derive(Clone)]
@@ -113,7 +78,7 @@ impl Callers {
         Callers {
             mutex: Arc::new(Mutex::new(client())),
             exclusive: Exclusive::new(client()),
-            thread: DedicatedThread::spawn(),
+            thread: DedicatedThread::spawn(client),
             dedicated: Dedicated::spawn(client),
         }
     }
@@ -206,12 +171,9 @@ fn criterion_runs(c: &mut Criterion) {
 /// Calls per variant per round of the paired comparison.
 const PAIRED_BATCH: u64 = 400;
 
+/// 41, or `ASYNCIFY_TURNS_ROUNDS`.
 fn paired_rounds() -> usize {
-    std::env::var("ASYNCIFY_TURNS_ROUNDS")
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .filter(|&rounds: &usize| rounds > 0)
-        .unwrap_or(41)
+    support::rounds_from_env("ASYNCIFY_TURNS_ROUNDS", 41)
 }
 
 /// Per variant, the median time per call and the median per-round ratio to

@@ -38,3 +38,67 @@ pub(crate) fn criterion_then_paired(benches: impl FnOnce(&mut criterion::Criteri
     criterion.final_summary();
     !std::env::args().any(|arg| arg == "--list" || arg == "--test")
 }
+
+/// The rounds of a paired comparison: the environment variable `var` if it
+/// holds a positive number (more rounds: a steadier median on a busy
+/// machine), else `default`.
+#[allow(dead_code)]
+pub(crate) fn rounds_from_env(var: &str, default: usize) -> usize {
+    std::env::var(var)
+        .ok()
+        .and_then(|value| value.parse().ok())
+        .filter(|&rounds| rounds > 0)
+        .unwrap_or(default)
+}
+
+/// A call sent to a [`DedicatedThread`].
+type Job<C> = Box<dyn FnOnce(&mut C) + Send>;
+
+/// The hand-written dedicated thread (the `tokio-rusqlite` / `asyncified`
+/// pattern): a thread that owns a client and runs the closures sent to it
+/// over a std `mpsc` channel, one at a time, answering on a Tokio `oneshot`.
+#[allow(dead_code)] // `scale.rs` does not use it
+pub(crate) struct DedicatedThread<C> {
+    jobs: std::sync::mpsc::Sender<Job<C>>,
+}
+
+// Not derived: that would ask for `C: Clone`.
+impl<C> Clone for DedicatedThread<C> {
+    fn clone(&self) -> Self {
+        DedicatedThread {
+            jobs: self.jobs.clone(),
+        }
+    }
+}
+
+#[allow(dead_code)]
+impl<C: 'static> DedicatedThread<C> {
+    /// Starts the thread, which makes its client with `make`.
+    pub(crate) fn spawn(make: impl FnOnce() -> C + Send + 'static) -> Self {
+        let (jobs, queue) = std::sync::mpsc::channel::<Job<C>>();
+        std::thread::spawn(move || {
+            let mut client = make();
+            // Ends when the last sender is dropped.
+            for job in queue {
+                job(&mut client);
+            }
+        });
+        DedicatedThread { jobs }
+    }
+
+    /// Runs `f` on the thread's client.
+    pub(crate) async fn call<R, F>(&self, f: F) -> R
+    where
+        F: FnOnce(&mut C) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let (reply, result) = tokio::sync::oneshot::channel();
+        self.jobs
+            .send(Box::new(move |client| {
+                // The caller may have given up; nothing to do then.
+                let _ = reply.send(f(client));
+            }))
+            .expect("the dedicated thread is running");
+        result.await.expect("the dedicated thread answered")
+    }
+}
