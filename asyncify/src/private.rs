@@ -169,3 +169,29 @@ pub fn returns<T, R: Returns<T>>(result: R) -> T {
 pub fn yields<T, I: IntoIterator<Item = T>>(items: I) -> I {
     items
 }
+
+/// A remote method's parameter type, compared with the declared argument
+/// type `D`: exactly the same type.
+#[diagnostic::on_unimplemented(
+    message = "the declaration says this argument is `{D}`, but the method takes `{Self}`",
+    label = "declared as `{D}`; the method takes `{Self}`",
+    note = "declare the argument's type as the method's documentation writes it"
+)]
+pub trait Declared<D> {
+    /// `argument`, which is a `Self`.
+    fn from_declared(argument: D) -> Self;
+}
+impl<T> Declared<T> for T {
+    fn from_declared(argument: T) -> T {
+        argument
+    }
+}
+
+/// Passes a remote method's argument, of the declared type `D`, where the
+/// method takes a `T`; the generated code calls it with the span of the
+/// declared type. `T` is the parameter's type, learnt from the call (the
+/// bound's `Self` is not inferred from `D`), so that a mismatch is one error
+/// there, asyncify's, rather than rustc's mismatch with its suggestions.
+pub fn declared<T: Declared<D>, D>(argument: D) -> T {
+    T::from_declared(argument)
+}
