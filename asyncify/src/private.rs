@@ -195,3 +195,44 @@ impl<T> Declared<T> for T {
 pub fn declared<T: Declared<D>, D>(argument: D) -> T {
     T::from_declared(argument)
 }
+
+/// What a twin of a `&self` method returns: [`Offload::offload`] of `f`,
+/// polled under the twin's `name` ([`named`]), with the result bounded by
+/// [`MovesToPool`] (the generated code calls it with the span of the declared
+/// result, so that a result that is not `Send` is one error there). One
+/// generic function, so that each twin's future is this one's opaque type,
+/// whose `Send + 'static` rustc takes from its bounds instead of proving
+/// again for every twin.
+pub fn twin<H, T, F, R>(name: &'static str, handle: &H, f: F) -> impl Future<Output = R> + Send + 'static
+where
+    H: ?Sized + Offload<T>,
+    T: ?Sized,
+    F: FnOnce(&T) -> R + Send + 'static,
+    R: MovesToPool + 'static,
+{
+    named(name, Offload::offload(handle, f))
+}
+
+/// [`twin`] of a `&mut self` method: [`OffloadMut::offload_mut`].
+pub fn twin_mut<H, T, F, R>(
+    name: &'static str,
+    handle: &H,
+    f: F,
+) -> impl Future<Output = R> + Send + 'static
+where
+    H: ?Sized + OffloadMut<T>,
+    T: ?Sized,
+    F: FnOnce(&mut T) -> R + Send + 'static,
+    R: MovesToPool + 'static,
+{
+    named(name, OffloadMut::offload_mut(handle, f))
+}
+
+/// [`twin`] of a function without `self`: [`unblock`].
+pub fn twin_unblock<F, R>(name: &'static str, f: F) -> impl Future<Output = R> + Send + 'static
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: MovesToPool + 'static,
+{
+    named(name, unblock(f))
+}

@@ -10,14 +10,25 @@
 //! impl<H: ?Sized + Offload<Storage>> StorageAsync for H {
 //!     fn get_async(&self, key: &str) -> impl Future<Output = R> + Send + 'static {
 //!         let key = ToOwned::to_owned(key);
-//!         named("Storage::get_async",
-//!             Offload::offload(self, move |this: &Storage| Storage::get(this, Borrow::borrow(&key))))
+//!         twin("Storage::get_async", self,
+//!             move |this: &Storage| Storage::get(this, Borrow::borrow(&key)))
 //!     }
 //! }
 //! ```
 //!
 //! and, for an associated function without `self` (`open`), an inherent
-//! `Storage::open_async` that ends in `unblock(move || Storage::open(..))`.
+//! `Storage::open_async` that ends in `twin_unblock(.., move || Storage::open(..))`.
+//!
+//! Each twin is kept small, because rustc checks every one of them: what all
+//! twins share is one generic function of `asyncify::__private` (`twin`,
+//! `twin_mut`, `twin_unblock`: offload, `named`, and the result's
+//! `MovesToPool` bound), whose `impl Future + Send + 'static` rustc takes
+//! from its signature instead of proving it again for each twin through the
+//! future's state machine; and an argument whose type is `Send + 'static` as
+//! written (`u32`, `&str`, `String`) gets no check statement. On a client of
+//! 600 methods that took `cargo check` from 1.7 to about 1.1 times the time
+//! of the same client with hand-written `spawn_blocking` wrappers
+//! (`scripts/compile-cost.sh`, BENCHMARKS.md).
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
@@ -642,18 +653,18 @@ fn body(input: &Input, method: &Method) -> TokenStream {
     let future = match (&method.kind, &method.receiver) {
         (_, Receiver::None) => {
             let closure = quote!(move || #call);
-            quote_spanned!(result_span=> ::asyncify::__private::unblock_checked(#closure))
+            quote_spanned!(result_span=> ::asyncify::__private::twin_unblock(#name, #closure))
         }
         (Kind::Future, Receiver::Shared) => {
             let closure = quote!(move |#this: &#self_ty| #call);
             quote_spanned! {result_span=>
-                ::asyncify::__private::offload_checked::<_, #self_ty, _, _>(#receiver, #closure)
+                ::asyncify::__private::twin::<_, #self_ty, _, _>(#name, #receiver, #closure)
             }
         }
         (Kind::Future, _) => {
             let closure = quote!(move |#this: &mut #self_ty| #call);
             quote_spanned! {result_span=>
-                ::asyncify::__private::offload_mut_checked::<_, #self_ty, _, _>(#receiver, #closure)
+                ::asyncify::__private::twin_mut::<_, #self_ty, _, _>(#name, #receiver, #closure)
             }
         }
         (Kind::Stream { buffer, .. }, Receiver::Shared) => {
@@ -675,9 +686,6 @@ fn body(input: &Input, method: &Method) -> TokenStream {
             };
         }
     };
-    // Spanned at the result too: its argument's type is only well-formed
-    // when the result is `Send`.
-    let future = quote_spanned!(result_span=> ::asyncify::__private::named(#name, #future));
     let future = if method.instrumented(input) {
         let span = method
             .options
@@ -793,7 +801,12 @@ fn borrow_back(remote: bool, referent: &Type, copy: &TokenStream) -> TokenStream
 
 /// `::asyncify::__private::moves_to_pool::<T>();` with the span of `T`, so
 /// that an error lands on the user's type.
+/// Nothing for a type that is `Send + 'static` as written
+/// ([`types::obviously_send`]).
 fn check(helper: &str, ty: &Type) -> TokenStream {
+    if types::obviously_send(ty) {
+        return TokenStream::new();
+    }
     let helper = format_ident!("{}", helper, span = ty.span());
     quote_spanned!(ty.span()=> ::asyncify::__private::#helper::<#ty>();)
 }
