@@ -203,7 +203,11 @@ pub fn declared<T: Declared<D>, D>(argument: D) -> T {
 /// generic function, so that each twin's future is this one's opaque type,
 /// whose `Send + 'static` rustc takes from its bounds instead of proving
 /// again for every twin.
-pub fn twin<H, T, F, R>(name: &'static str, handle: &H, f: F) -> impl Future<Output = R> + Send + 'static
+pub fn twin<H, T, F, R>(
+    name: &'static str,
+    handle: &H,
+    f: F,
+) -> impl Future<Output = R> + Send + 'static
 where
     H: ?Sized + Offload<T>,
     T: ?Sized,

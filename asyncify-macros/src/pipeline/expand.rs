@@ -333,17 +333,13 @@ fn constructor_bound(
         __AsyncifyHandle: ?::core::marker::Sized + ::asyncify::__private::Offload<#self_ty>
     });
     let (handle_impl_generics, _, _) = handle_generics.split_for_impl();
-    let message = format!(
-        "`{{Self}}` is not a handle that can run `{ty}` calls on the blocking pool"
-    );
+    let message =
+        format!("`{{Self}}` is not a handle that can run `{ty}` calls on the blocking pool");
     let label = format!("`{{Self}}` does not implement `Offload<{ty}>`");
     let which = if twins.len() == 1 {
         format!("{} is the twin of a function without `self`", twins[0])
     } else {
-        format!(
-            "{} are twins of functions without `self`",
-            twins.join(", ")
-        )
+        format!("{} are twins of functions without `self`", twins.join(", "))
     };
     let note = format!(
         "a method's twin needs a handle to the client: `asyncify::Handle::new(client)` if \
@@ -771,15 +767,17 @@ fn declared_args(method: &Method, args: Vec<TokenStream>) -> Vec<TokenStream> {
         .zip(args)
         .map(|(param, arg)| {
             let ty = &param.ty;
-            if types::mentions(ty, &method.generic_names) || types::first_impl_trait(ty).is_some()
-            {
+            if types::mentions(ty, &method.generic_names) || types::first_impl_trait(ty).is_some() {
                 return arg;
             }
             // From the type's first token to its last, as far as rustc's
             // span of the call goes.
             let tokens = param.original.ty.to_token_stream();
             let first = param.original.ty.span();
-            let last = tokens.into_iter().last().map_or(first, |token| token.span());
+            let last = tokens
+                .into_iter()
+                .last()
+                .map_or(first, |token| token.span());
             let path = quote_spanned!(first=> ::asyncify::__private::declared);
             let mut arg = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, arg);
             arg.set_span(last);

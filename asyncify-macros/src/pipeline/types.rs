@@ -324,9 +324,7 @@ pub(crate) fn obviously_send(ty: &Type) -> bool {
                 && path.path.leading_colon.is_none()
                 && path.path.segments.len() == 1
                 && path.path.segments[0].arguments.is_none()
-                && NAMES
-                    .iter()
-                    .any(|name| path.path.segments[0].ident == name)
+                && NAMES.iter().any(|name| path.path.segments[0].ident == name)
         }
         Type::Slice(slice) => obviously_send(&slice.elem),
         Type::Array(array) => obviously_send(&array.elem),
