@@ -452,6 +452,10 @@ fn signature(input: &Input, method: &Method) -> TokenStream {
 /// an `impl Trait` behind a reference.
 fn twin_param_type(param: &super::ast::Param) -> Type {
     let mut ty = param.ty.clone();
+    // Most parameters hold no `impl Trait`: no bounds to parse for them.
+    if types::first_impl_trait(&ty).is_none() {
+        return ty;
+    }
     let bounds: Vec<TypeParamBound> = match param.pass {
         Pass::Move => vec![parse_quote!(::core::marker::Send), parse_quote!('static)],
         Pass::Copy(_) | Pass::CopyOption(_) => vec![parse_quote! {
