@@ -47,10 +47,12 @@ pub(crate) fn generate(input: &Input) -> TokenStream {
         .partition(|method| {
             !matches!(method.receiver, Receiver::None) || matches!(input.source, Source::Remote(_))
         });
-    let twin_trait = generate_trait(input, &with_self);
-    let constructors = generate_constructors(input, &without_self);
-    let checks = generate_checks(input);
-    quote!(#twin_trait #constructors #checks)
+    let mut tokens = generate_trait(input, &with_self);
+    tokens.extend([
+        generate_constructors(input, &without_self),
+        generate_checks(input),
+    ]);
+    tokens
 }
 
 /// The declarations of a remote trait that get no twin (`#[asyncify(skip)]`,
@@ -244,18 +246,21 @@ fn generate_trait(input: &Input, methods: &[&Method]) -> TokenStream {
     };
     let (handle_impl_generics, _, _) = handle_generics.split_for_impl();
 
-    let declarations = methods.iter().map(|method| {
-        let signature = signature(input, method);
-        let docs = twin_docs(input, method);
-        let attrs = carried(method.attrs, &["cfg", "deprecated", "must_use"]);
-        quote!(#docs #(#attrs)* #signature;)
-    });
-    let definitions = methods.iter().map(|method| {
-        let signature = signature(input, method);
-        let cfgs = carried(method.attrs, &["cfg"]);
-        let body = body(input, method);
-        quote!(#(#cfgs)* #signature { #body })
-    });
+    let (declarations, definitions): (Vec<_>, Vec<_>) = methods
+        .iter()
+        .map(|method| {
+            let signature = signature(input, method);
+            let docs = twin_docs(input, method);
+            let attrs = carried(method.attrs, &["cfg", "deprecated", "must_use"]);
+            let cfgs = carried(method.attrs, &["cfg"]);
+            let body = body(input, method);
+            (
+                quote!(#docs #(#attrs)* #signature;),
+                quote!(#(#cfgs)* #signature { #body }),
+            )
+        })
+        .unzip();
+    let (declarations, definitions) = (braced(declarations), braced(definitions));
 
     let trait_doc = trait_docs(input);
     let constructors = constructors.map(|(_, item)| item);
@@ -276,9 +281,7 @@ fn generate_trait(input: &Input, methods: &[&Method]) -> TokenStream {
             clippy::too_many_arguments,
             clippy::type_complexity,
         )]
-        #vis trait #trait_name #impl_generics #supertrait #where_clause {
-            #(#declarations)*
-        }
+        #vis trait #trait_name #impl_generics #supertrait #where_clause #declarations
 
         #(#cfgs)*
         #[allow(
@@ -292,9 +295,7 @@ fn generate_trait(input: &Input, methods: &[&Method]) -> TokenStream {
             clippy::type_complexity,
             clippy::used_underscore_binding,
         )]
-        impl #handle_impl_generics #trait_name #ty_generics for #handle #where_clause {
-            #(#definitions)*
-        }
+        impl #handle_impl_generics #trait_name #ty_generics for #handle #where_clause #definitions
     }
 }
 
@@ -378,14 +379,14 @@ fn generate_constructors(input: &Input, methods: &[&Method]) -> TokenStream {
     let self_ty = &input.self_ty;
     let cfgs = impl_cfgs(input);
     let (impl_generics, _, where_clause) = input.generics.split_for_impl();
-    let functions = methods.iter().map(|method| {
+    let functions = braced(methods.iter().map(|method| {
         let signature = signature(input, method);
         let docs = twin_docs(input, method);
         let attrs = carried(method.attrs, &["cfg", "deprecated", "must_use"]);
         let vis = method.vis;
         let body = body(input, method);
         quote!(#docs #(#attrs)* #vis #signature { #body })
-    });
+    }));
     quote! {
         #(#cfgs)*
         #[allow(
@@ -397,10 +398,18 @@ fn generate_constructors(input: &Input, methods: &[&Method]) -> TokenStream {
             clippy::type_complexity,
             clippy::used_underscore_binding,
         )]
-        impl #impl_generics #self_ty #where_clause {
-            #(#functions)*
-        }
+        impl #impl_generics #self_ty #where_clause #functions
     }
+}
+
+/// `{ a b c }` from owned streams, moved into one group: `quote!` then
+/// interpolates the group as one token instead of copying every twin's
+/// tokens again (with hundreds of twins, copying tokens is most of the
+/// expansion's time).
+fn braced(items: impl IntoIterator<Item = TokenStream>) -> proc_macro2::Group {
+    let mut stream = TokenStream::new();
+    stream.extend(items);
+    proc_macro2::Group::new(proc_macro2::Delimiter::Brace, stream)
 }
 
 /// `fn get_async<..>(&self, key: &str) -> impl Future<Output = R> + Send + 'static where ..`
