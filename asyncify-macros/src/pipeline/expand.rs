@@ -224,9 +224,10 @@ fn generate_trait(input: &Input, methods: &[&Method]) -> TokenStream {
     let constructors = constructor_bound(input, trait_name, methods, &vis);
     let supertrait = match input.source {
         Source::Impl(_) | Source::Remote(_) => {
-            let bound = match &constructors {
-                Some((bound, _)) => quote!(#bound #ty_generics),
-                None => quote!(::asyncify::__private::Offload<#self_ty>),
+            let bound = if let Some((bound, _)) = &constructors {
+                quote!(#bound #ty_generics)
+            } else {
+                quote!(::asyncify::__private::Offload<#self_ty>)
             };
             handle_generics.params.push(parse_quote! {
                 #handle: ?::core::marker::Sized + #bound
