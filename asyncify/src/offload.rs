@@ -48,9 +48,7 @@ use crate::unblock::unblock;
     note = "wrap the client in a handle: `asyncify::Handle::new(client)` if `{T}` is `Sync`, \
             `asyncify::Exclusive::new(client)` if it is only `Send`, \
             `asyncify::Dedicated::spawn(|| client)` if it must stay on one thread; a client \
-            that is `Clone + Send` needs no handle. A twin of a function without `self` \
-            declared with `#[asyncify(remote = ..)]` is called on the handle type instead: \
-            `asyncify::Exclusive::<{T}>::open_async(..)` or `asyncify::Handle::<{T}>::open_async(..)`"
+            that is `Clone + Send` needs no handle"
 )]
 pub trait Offload<T: ?Sized> {
     /// Runs `f` on `&T` in the blocking pool (or, for a

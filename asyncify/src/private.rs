@@ -169,3 +169,74 @@ pub fn returns<T, R: Returns<T>>(result: R) -> T {
 pub fn yields<T, I: IntoIterator<Item = T>>(items: I) -> I {
     items
 }
+
+/// A remote method's parameter type, compared with the declared argument
+/// type `D`: exactly the same type.
+#[diagnostic::on_unimplemented(
+    message = "the declaration says this argument is `{D}`, but the method takes `{Self}`",
+    label = "declared as `{D}`; the method takes `{Self}`",
+    note = "declare the argument's type as the method's documentation writes it"
+)]
+pub trait Declared<D> {
+    /// `argument`, which is a `Self`.
+    fn from_declared(argument: D) -> Self;
+}
+impl<T> Declared<T> for T {
+    fn from_declared(argument: T) -> T {
+        argument
+    }
+}
+
+/// Passes a remote method's argument, of the declared type `D`, where the
+/// method takes a `T`; the generated code calls it with the span of the
+/// declared type. `T` is the parameter's type, learnt from the call (the
+/// bound's `Self` is not inferred from `D`), so that a mismatch is one error
+/// there, asyncify's, rather than rustc's mismatch with its suggestions.
+pub fn declared<T: Declared<D>, D>(argument: D) -> T {
+    T::from_declared(argument)
+}
+
+/// What a twin of a `&self` method returns: [`Offload::offload`] of `f`,
+/// polled under the twin's `name` ([`named`]), with the result bounded by
+/// [`MovesToPool`] (the generated code calls it with the span of the declared
+/// result, so that a result that is not `Send` is one error there). One
+/// generic function, so that each twin's future is this one's opaque type,
+/// whose `Send + 'static` rustc takes from its bounds instead of proving
+/// again for every twin.
+pub fn twin<H, T, F, R>(
+    name: &'static str,
+    handle: &H,
+    f: F,
+) -> impl Future<Output = R> + Send + 'static
+where
+    H: ?Sized + Offload<T>,
+    T: ?Sized,
+    F: FnOnce(&T) -> R + Send + 'static,
+    R: MovesToPool + 'static,
+{
+    named(name, Offload::offload(handle, f))
+}
+
+/// [`twin`] of a `&mut self` method: [`OffloadMut::offload_mut`].
+pub fn twin_mut<H, T, F, R>(
+    name: &'static str,
+    handle: &H,
+    f: F,
+) -> impl Future<Output = R> + Send + 'static
+where
+    H: ?Sized + OffloadMut<T>,
+    T: ?Sized,
+    F: FnOnce(&mut T) -> R + Send + 'static,
+    R: MovesToPool + 'static,
+{
+    named(name, OffloadMut::offload_mut(handle, f))
+}
+
+/// [`twin`] of a function without `self`: [`unblock`].
+pub fn twin_unblock<F, R>(name: &'static str, f: F) -> impl Future<Output = R> + Send + 'static
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: MovesToPool + 'static,
+{
+    named(name, unblock(f))
+}

@@ -36,7 +36,7 @@ const ERRORS: &[(&str, usize)] = &[
     ("options_without_twin", 3),
     ("remote_constructor_on_type", 1),
     ("remote_declaration_rules", 3),
-    ("remote_mismatch", 3),
+    ("remote_mismatch", 4),
     ("remote_twin_name_taken", 1),
     ("remote_unchecked_declarations", 4),
     ("remote_wrong_result", 1),

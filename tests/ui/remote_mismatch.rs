@@ -9,6 +9,9 @@ mod vendor {
         pub fn count(&self, prefix: String) -> usize {
             prefix.len()
         }
+        pub fn len(&self, limit: usize) -> u32 {
+            limit as u32
+        }
     }
 }
 
@@ -17,6 +20,8 @@ mod vendor {
 pub trait StoreAsync {
     fn get(&self, key: &str) -> Option<u64>;
     fn count(&self, prefix: &[u8]) -> usize;
+    // Not `limit: u32.try_into().unwrap()`, as rustc would suggest.
+    fn len(&self, limit: u32) -> u32;
     fn missing(&self) -> bool;
 }
 

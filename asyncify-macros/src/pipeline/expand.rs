@@ -10,14 +10,25 @@
 //! impl<H: ?Sized + Offload<Storage>> StorageAsync for H {
 //!     fn get_async(&self, key: &str) -> impl Future<Output = R> + Send + 'static {
 //!         let key = ToOwned::to_owned(key);
-//!         named("Storage::get_async",
-//!             Offload::offload(self, move |this: &Storage| Storage::get(this, Borrow::borrow(&key))))
+//!         twin("Storage::get_async", self,
+//!             move |this: &Storage| Storage::get(this, Borrow::borrow(&key)))
 //!     }
 //! }
 //! ```
 //!
 //! and, for an associated function without `self` (`open`), an inherent
-//! `Storage::open_async` that ends in `unblock(move || Storage::open(..))`.
+//! `Storage::open_async` that ends in `twin_unblock(.., move || Storage::open(..))`.
+//!
+//! Each twin is kept small, because rustc checks every one of them: what all
+//! twins share is one generic function of `asyncify::__private` (`twin`,
+//! `twin_mut`, `twin_unblock`: offload, `named`, and the result's
+//! `MovesToPool` bound), whose `impl Future + Send + 'static` rustc takes
+//! from its signature instead of proving it again for each twin through the
+//! future's state machine; and an argument whose type is `Send + 'static` as
+//! written (`u32`, `&str`, `String`) gets no check statement. On a client of
+//! 600 methods that took `cargo check` from 1.7 to about 1.1 times the time
+//! of the same client with hand-written `spawn_blocking` wrappers
+//! (`scripts/compile-cost.sh`, BENCHMARKS.md).
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
@@ -36,10 +47,12 @@ pub(crate) fn generate(input: &Input) -> TokenStream {
         .partition(|method| {
             !matches!(method.receiver, Receiver::None) || matches!(input.source, Source::Remote(_))
         });
-    let twin_trait = generate_trait(input, &with_self);
-    let constructors = generate_constructors(input, &without_self);
-    let checks = generate_checks(input);
-    quote!(#twin_trait #constructors #checks)
+    let mut tokens = generate_trait(input, &with_self);
+    tokens.extend([
+        generate_constructors(input, &without_self),
+        generate_checks(input),
+    ]);
+    tokens
 }
 
 /// The declarations of a remote trait that get no twin (`#[asyncify(skip)]`,
@@ -141,12 +154,15 @@ fn check_method(input: &Input, index: usize, method: &Method) -> (TokenStream, T
             parse_quote!(#name: #ty)
         }))
         .collect();
-    let args = receiver.then(|| quote!(self)).into_iter().chain(
+    let declared = declared_args(
+        method,
         method
             .params
             .iter()
-            .map(|param| param.name.to_token_stream()),
+            .map(|param| param.name.to_token_stream())
+            .collect(),
     );
+    let args = receiver.then(|| quote!(self)).into_iter().chain(declared);
     let mut call = quote_spanned!(span=> #path(#(#args),*));
     if sig.asyncness.is_some() {
         call = quote_spanned!(span=> #call.await);
@@ -205,10 +221,16 @@ fn generate_trait(input: &Input, methods: &[&Method]) -> TokenStream {
 
     let handle = Ident::new("__AsyncifyHandle", Span::call_site());
     let mut handle_generics = input.generics.clone();
+    let constructors = constructor_bound(input, trait_name, methods, &vis);
     let supertrait = match input.source {
         Source::Impl(_) | Source::Remote(_) => {
+            let bound = if let Some((bound, _)) = &constructors {
+                quote!(#bound #ty_generics)
+            } else {
+                quote!(::asyncify::__private::Offload<#self_ty>)
+            };
             handle_generics.params.push(parse_quote! {
-                #handle: ?::core::marker::Sized + ::asyncify::__private::Offload<#self_ty>
+                #handle: ?::core::marker::Sized + #bound
             });
             None
         }
@@ -225,22 +247,27 @@ fn generate_trait(input: &Input, methods: &[&Method]) -> TokenStream {
     };
     let (handle_impl_generics, _, _) = handle_generics.split_for_impl();
 
-    let declarations = methods.iter().map(|method| {
-        let signature = signature(input, method);
-        let docs = twin_docs(input, method);
-        let attrs = carried(method.attrs, &["cfg", "deprecated", "must_use"]);
-        quote!(#docs #(#attrs)* #signature;)
-    });
-    let definitions = methods.iter().map(|method| {
-        let signature = signature(input, method);
-        let cfgs = carried(method.attrs, &["cfg"]);
-        let body = body(input, method);
-        quote!(#(#cfgs)* #signature { #body })
-    });
+    let (declarations, definitions): (Vec<_>, Vec<_>) = methods
+        .iter()
+        .map(|method| {
+            let signature = signature(input, method);
+            let docs = twin_docs(input, method);
+            let attrs = carried(method.attrs, &["cfg", "deprecated", "must_use"]);
+            let cfgs = carried(method.attrs, &["cfg"]);
+            let body = body(input, method);
+            (
+                quote!(#docs #(#attrs)* #signature;),
+                quote!(#(#cfgs)* #signature { #body }),
+            )
+        })
+        .unzip();
+    let (declarations, definitions) = (braced(declarations), braced(definitions));
 
     let trait_doc = trait_docs(input);
+    let constructors = constructors.map(|(_, item)| item);
 
     quote! {
+        #constructors
         #trait_doc
         #(#cfgs)*
         // The trait is as visible as the methods, which may be more visible
@@ -255,9 +282,7 @@ fn generate_trait(input: &Input, methods: &[&Method]) -> TokenStream {
             clippy::too_many_arguments,
             clippy::type_complexity,
         )]
-        #vis trait #trait_name #impl_generics #supertrait #where_clause {
-            #(#declarations)*
-        }
+        #vis trait #trait_name #impl_generics #supertrait #where_clause #declarations
 
         #(#cfgs)*
         #[allow(
@@ -271,10 +296,80 @@ fn generate_trait(input: &Input, methods: &[&Method]) -> TokenStream {
             clippy::type_complexity,
             clippy::used_underscore_binding,
         )]
-        impl #handle_impl_generics #trait_name #ty_generics for #handle #where_clause {
-            #(#definitions)*
-        }
+        impl #handle_impl_generics #trait_name #ty_generics for #handle #where_clause #definitions
     }
+}
+
+/// For a remote declaration with functions without `self`, whose twins are
+/// in the trait too (another crate's type can have no inherent ones): the
+/// bound of the trait's blanket impl, `Offload<Type>` under another name, so
+/// that `Type::open_async(..)` on a type that is no handle gets an error that
+/// says what to write instead, with the real twin's name.
+///
+/// Output: `#[diagnostic::on_unimplemented(..)] pub trait __RepositoryAsyncHandle:
+/// Offload<Repository> {}` and its impl for every `H: Offload<Repository>`.
+fn constructor_bound(
+    input: &Input,
+    trait_name: &Ident,
+    methods: &[&Method],
+    vis: &TokenStream,
+) -> Option<(Ident, TokenStream)> {
+    let Source::Remote(_) = input.source else {
+        return None;
+    };
+    let twins: Vec<String> = methods
+        .iter()
+        .filter(|method| matches!(method.receiver, Receiver::None))
+        .map(|method| format!("`{}`", method.twin))
+        .collect();
+    let first = methods
+        .iter()
+        .find(|method| matches!(method.receiver, Receiver::None))?;
+    let self_ty = &input.self_ty;
+    let ty = type_name(input).replace('{', "{{").replace('}', "}}");
+    let ident = format_ident!("__{}Handle", trait_name);
+    let cfgs = impl_cfgs(input);
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let mut handle_generics = input.generics.clone();
+    handle_generics.params.push(parse_quote! {
+        __AsyncifyHandle: ?::core::marker::Sized + ::asyncify::__private::Offload<#self_ty>
+    });
+    let (handle_impl_generics, _, _) = handle_generics.split_for_impl();
+    let message =
+        format!("`{{Self}}` is not a handle that can run `{ty}` calls on the blocking pool");
+    let label = format!("`{{Self}}` does not implement `Offload<{ty}>`");
+    let which = if twins.len() == 1 {
+        format!("{} is the twin of a function without `self`", twins[0])
+    } else {
+        format!("{} are twins of functions without `self`", twins.join(", "))
+    };
+    let note = format!(
+        "a method's twin needs a handle to the client: `asyncify::Handle::new(client)` if \
+         `{ty}` is `Sync`, `asyncify::Exclusive::new(client)` if it is only `Send`, \
+         `asyncify::Dedicated::spawn(|| client)` if it must stay on one thread (a client that \
+         is `Clone + Send` needs none); {which}: call {it} on the handle type, \
+         `asyncify::Exclusive::<{ty}>::{twin}(..)` (or `asyncify::Handle::<{ty}>::{twin}(..)` \
+         if `{ty}` is `Sync`)",
+        twin = first.twin,
+        it = if twins.len() == 1 { "it" } else { "them" },
+    );
+    let doc = format!(
+        " `asyncify::Offload<{ty}>`: the handles `{trait_name}` is implemented for \
+         (generated by `#[asyncify(remote = ..)]`)."
+    );
+    let item = quote! {
+        #(#cfgs)*
+        #[doc = #doc]
+        #[doc(hidden)]
+        #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+        #[allow(private_bounds, unreachable_pub, unused_qualifications)]
+        #vis trait #ident #impl_generics: ::asyncify::__private::Offload<#self_ty> #where_clause {}
+
+        #(#cfgs)*
+        #[allow(private_bounds, unused_qualifications)]
+        impl #handle_impl_generics #ident #ty_generics for __AsyncifyHandle #where_clause {}
+    };
+    Some((ident, item))
 }
 
 /// Inherent twins of the associated functions without `self` (constructors).
@@ -285,14 +380,14 @@ fn generate_constructors(input: &Input, methods: &[&Method]) -> TokenStream {
     let self_ty = &input.self_ty;
     let cfgs = impl_cfgs(input);
     let (impl_generics, _, where_clause) = input.generics.split_for_impl();
-    let functions = methods.iter().map(|method| {
+    let functions = braced(methods.iter().map(|method| {
         let signature = signature(input, method);
         let docs = twin_docs(input, method);
         let attrs = carried(method.attrs, &["cfg", "deprecated", "must_use"]);
         let vis = method.vis;
         let body = body(input, method);
         quote!(#docs #(#attrs)* #vis #signature { #body })
-    });
+    }));
     quote! {
         #(#cfgs)*
         #[allow(
@@ -304,10 +399,18 @@ fn generate_constructors(input: &Input, methods: &[&Method]) -> TokenStream {
             clippy::type_complexity,
             clippy::used_underscore_binding,
         )]
-        impl #impl_generics #self_ty #where_clause {
-            #(#functions)*
-        }
+        impl #impl_generics #self_ty #where_clause #functions
     }
+}
+
+/// `{ a b c }` from owned streams, moved into one group: `quote!` then
+/// interpolates the group as one token instead of copying every twin's
+/// tokens again (with hundreds of twins, copying tokens is most of the
+/// expansion's time).
+fn braced(items: impl IntoIterator<Item = TokenStream>) -> proc_macro2::Group {
+    let mut stream = TokenStream::new();
+    stream.extend(items);
+    proc_macro2::Group::new(proc_macro2::Delimiter::Brace, stream)
 }
 
 /// `fn get_async<..>(&self, key: &str) -> impl Future<Output = R> + Send + 'static where ..`
@@ -359,6 +462,10 @@ fn signature(input: &Input, method: &Method) -> TokenStream {
 /// an `impl Trait` behind a reference.
 fn twin_param_type(param: &super::ast::Param) -> Type {
     let mut ty = param.ty.clone();
+    // Most parameters hold no `impl Trait`: no bounds to parse for them.
+    if types::first_impl_trait(&ty).is_none() {
+        return ty;
+    }
     let bounds: Vec<TypeParamBound> = match param.pass {
         Pass::Move => vec![parse_quote!(::core::marker::Send), parse_quote!('static)],
         Pass::Copy(_) | Pass::CopyOption(_) => vec![parse_quote! {
@@ -513,8 +620,11 @@ fn body(input: &Input, method: &Method) -> TokenStream {
     let Arguments {
         checks,
         copies,
-        args,
+        mut args,
     } = arguments(input, method);
+    if remote {
+        args = declared_args(method, args);
+    }
     let self_ty = &input.self_ty;
     let call_ty = &input.call_ty;
     let ident = &method.sig.ident;
@@ -553,18 +663,18 @@ fn body(input: &Input, method: &Method) -> TokenStream {
     let future = match (&method.kind, &method.receiver) {
         (_, Receiver::None) => {
             let closure = quote!(move || #call);
-            quote_spanned!(result_span=> ::asyncify::__private::unblock_checked(#closure))
+            quote_spanned!(result_span=> ::asyncify::__private::twin_unblock(#name, #closure))
         }
         (Kind::Future, Receiver::Shared) => {
             let closure = quote!(move |#this: &#self_ty| #call);
             quote_spanned! {result_span=>
-                ::asyncify::__private::offload_checked::<_, #self_ty, _, _>(#receiver, #closure)
+                ::asyncify::__private::twin::<_, #self_ty, _, _>(#name, #receiver, #closure)
             }
         }
         (Kind::Future, _) => {
             let closure = quote!(move |#this: &mut #self_ty| #call);
             quote_spanned! {result_span=>
-                ::asyncify::__private::offload_mut_checked::<_, #self_ty, _, _>(#receiver, #closure)
+                ::asyncify::__private::twin_mut::<_, #self_ty, _, _>(#name, #receiver, #closure)
             }
         }
         (Kind::Stream { buffer, .. }, Receiver::Shared) => {
@@ -586,9 +696,6 @@ fn body(input: &Input, method: &Method) -> TokenStream {
             };
         }
     };
-    // Spanned at the result too: its argument's type is only well-formed
-    // when the result is `Send`.
-    let future = quote_spanned!(result_span=> ::asyncify::__private::named(#name, #future));
     let future = if method.instrumented(input) {
         let span = method
             .options
@@ -659,6 +766,40 @@ fn returns(output: &Type, call: &TokenStream) -> TokenStream {
     }
 }
 
+/// A remote call's arguments, each passed through `declared` with the span
+/// of its declared type: an argument of the wrong type is then one error
+/// there, asyncify's ("the declaration says this argument is `&[u8]`, but
+/// the method takes `String`"), rather than rustc's mismatch, whose
+/// conversion suggestions (`n: u32.try_into().unwrap()`) would be written
+/// into the declaration. `declared` learns the method's parameter type from
+/// the call, so an argument of a generic or `impl Trait` type, whose type
+/// the method infers from it, is passed as it is.
+fn declared_args(method: &Method, args: Vec<TokenStream>) -> Vec<TokenStream> {
+    method
+        .params
+        .iter()
+        .zip(args)
+        .map(|(param, arg)| {
+            let ty = &param.ty;
+            if types::mentions(ty, &method.generic_names) || types::first_impl_trait(ty).is_some() {
+                return arg;
+            }
+            // From the type's first token to its last, as far as rustc's
+            // span of the call goes.
+            let tokens = param.original.ty.to_token_stream();
+            let first = param.original.ty.span();
+            let last = tokens
+                .into_iter()
+                .last()
+                .map_or(first, |token| token.span());
+            let path = quote_spanned!(first=> ::asyncify::__private::declared);
+            let mut arg = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, arg);
+            arg.set_span(last);
+            quote!(#path #arg)
+        })
+        .collect()
+}
+
 /// The argument that borrows a copy back: `Borrow::borrow(&copy)`, or for a
 /// remote declaration, whose method is not seen, `Borrow::<T>::borrow`
 /// (unless `T` holds an `impl Trait`, which cannot be named there).
@@ -672,7 +813,12 @@ fn borrow_back(remote: bool, referent: &Type, copy: &TokenStream) -> TokenStream
 
 /// `::asyncify::__private::moves_to_pool::<T>();` with the span of `T`, so
 /// that an error lands on the user's type.
+/// Nothing for a type that is `Send + 'static` as written
+/// ([`types::obviously_send`]).
 fn check(helper: &str, ty: &Type) -> TokenStream {
+    if types::obviously_send(ty) {
+        return TokenStream::new();
+    }
     let helper = format_ident!("{}", helper, span = ty.span());
     quote_spanned!(ty.span()=> ::asyncify::__private::#helper::<#ty>();)
 }

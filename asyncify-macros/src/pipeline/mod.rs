@@ -85,10 +85,9 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
         }
     };
 
-    let errors = errors.into_compile_errors();
-    quote! {
-        #item
-        #generated
-        #errors
-    }
+    // Moved, not interpolated: `quote!` would copy every token again.
+    let mut tokens = item;
+    tokens.extend(generated);
+    tokens.extend([errors.into_compile_errors()]);
+    tokens
 }

@@ -435,7 +435,10 @@ fn declarations_without_a_twin_are_checked_and_pub_is_accepted() {
         "{text}"
     );
     assert!(text.contains("vendor :: Store > :: close (self)"), "{text}");
-    assert!(text.contains(":: refresh (self , force) . await"), "{text}");
+    assert!(
+        text.contains(":: refresh (self , :: asyncify :: __private :: declared (force)) . await"),
+        "{text}"
+    );
     // An `unsafe fn` is not called: coerced to a pointer of the declared type,
     // or only looked up when that type cannot be written.
     assert!(
@@ -582,4 +585,23 @@ fn conversion_parameters_are_converted_on_the_callers_side() {
         "{text}"
     );
     assert!(text.contains("twice :: < P >"), "{text}");
+}
+
+/// What one twin of each kind expands to, to read or to profile (`cargo test
+/// -p asyncify-macros print_expansion -- --ignored --nocapture | rustfmt`).
+#[test]
+#[ignore = "prints an expansion"]
+fn print_expansion() {
+    let tokens = expand(
+        quote!(),
+        quote! {
+            impl Client {
+                pub fn new(endpoint: &str) -> Client { todo!() }
+                /// Calls operation 0.
+                pub fn operation_0(&self, bucket: &str, max_keys: u32) -> Result<Output, Error> { todo!() }
+                pub fn put(&mut self, body: Body) -> usize { todo!() }
+            }
+        },
+    );
+    println!("{tokens}");
 }

@@ -307,3 +307,30 @@ pub(crate) fn pretty(tokens: &impl ToTokens) -> String {
     }
     text
 }
+
+/// A type that is `Send + 'static` as written, whatever the crate: a
+/// primitive (`u32`, `bool`, `str`), `String`, or a slice, array or tuple of
+/// those. The expansion checks nothing for it, to generate less per twin. (A
+/// crate that shadows a primitive's name with a type that is not `Send` gets
+/// rustc's error from the call instead of asyncify's.)
+pub(crate) fn obviously_send(ty: &Type) -> bool {
+    const NAMES: &[&str] = &[
+        "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32",
+        "i64", "i128", "isize", "f32", "f64", "String",
+    ];
+    match ty {
+        Type::Path(path) => {
+            path.qself.is_none()
+                && path.path.leading_colon.is_none()
+                && path.path.segments.len() == 1
+                && path.path.segments[0].arguments.is_none()
+                && NAMES.iter().any(|name| path.path.segments[0].ident == name)
+        }
+        Type::Slice(slice) => obviously_send(&slice.elem),
+        Type::Array(array) => obviously_send(&array.elem),
+        Type::Tuple(tuple) => tuple.elems.iter().all(obviously_send),
+        Type::Paren(paren) => obviously_send(&paren.elem),
+        Type::Group(group) => obviously_send(&group.elem),
+        _ => false,
+    }
+}
