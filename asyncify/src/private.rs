@@ -5,9 +5,9 @@
 use std::future::{Future, poll_fn};
 use std::pin::pin;
 
+use crate::unblock::unblock;
+
 pub use std::borrow::{Borrow, ToOwned};
-pub use std::future::Future as FutureTrait;
-pub use std::marker::Send;
 pub use std::option::Option;
 
 pub use futures_core::Stream;
@@ -16,7 +16,6 @@ pub use crate::__asyncify_instrument as instrument;
 pub use crate::client::ClientHandle;
 pub use crate::offload::{Offload, OffloadMut};
 pub use crate::stream::{Sink, stream, stream_mut};
-pub use crate::unblock::unblock;
 
 /// For `instrument!`; the feature also makes the runtime enter the caller's
 /// span on the blocking thread.
@@ -94,40 +93,6 @@ pub fn moves_to_pool<T: MovesToPool>() {}
 /// Checked by the generated code, with the span of the user's type, for each
 /// `&T` argument.
 pub fn copies_to_pool<T: ?Sized + CopiesToPool>() {}
-
-/// [`Offload::offload`] with the result bounded by [`MovesToPool`], which the
-/// generated code names with the span of the declared result: a result that
-/// is not `Send` is then one error there, asyncify's, rather than rustc's at
-/// the attribute and at the return type.
-pub fn offload_checked<H, T, F, R>(handle: &H, f: F) -> impl Future<Output = R> + Send + 'static
-where
-    H: ?Sized + Offload<T>,
-    T: ?Sized,
-    F: FnOnce(&T) -> R + Send + 'static,
-    R: MovesToPool + 'static,
-{
-    Offload::offload(handle, f)
-}
-
-/// [`OffloadMut::offload_mut`], likewise.
-pub fn offload_mut_checked<H, T, F, R>(handle: &H, f: F) -> impl Future<Output = R> + Send + 'static
-where
-    H: ?Sized + OffloadMut<T>,
-    T: ?Sized,
-    F: FnOnce(&mut T) -> R + Send + 'static,
-    R: MovesToPool + 'static,
-{
-    OffloadMut::offload_mut(handle, f)
-}
-
-/// [`unblock`], likewise.
-pub fn unblock_checked<F, R>(f: F) -> impl Future<Output = R> + Send + 'static
-where
-    F: FnOnce() -> R + Send + 'static,
-    R: MovesToPool + 'static,
-{
-    unblock(f)
-}
 
 /// A client a [`Handle`](crate::Handle) can share: `Send + Sync + 'static`.
 /// The bound of `Handle::new`, so that a client that is not `Sync` is told

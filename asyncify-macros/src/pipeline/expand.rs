@@ -599,7 +599,7 @@ fn arguments(input: &Input, method: &Method) -> Arguments {
             Pass::MutRef(_) => unreachable!("rejected by valid::check"),
         }
     }
-    // A future's result is checked by the call itself (`offload_checked`);
+    // A future's result is checked by the call itself (`__private::twin`);
     // a stream's items here.
     if let Kind::Stream { item, .. } = &method.kind {
         if !generic(item) {
