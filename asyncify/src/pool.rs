@@ -201,7 +201,9 @@ impl<T: Send + 'static> PoolCall<T> {
     }
 
     fn place(&mut self) -> &mut Place<T> {
-        self.place.as_mut().expect("a call holds its place until dropped")
+        self.place
+            .as_mut()
+            .expect("a call holds its place until dropped")
     }
 
     /// The place's client, made first by the factory if the place is empty
@@ -672,7 +674,11 @@ where
                     }
                 }
             }
-            if pending { Poll::Pending } else { Poll::Ready(()) }
+            if pending {
+                Poll::Pending
+            } else {
+                Poll::Ready(())
+            }
         })
         .await;
         let mut clients = Vec::with_capacity(size);
