@@ -444,6 +444,10 @@ enum Fate {
     Awaited,
 }
 
+/// The reliability run's calls, and how many are in flight at once.
+const CALLS: usize = 20_000;
+const IN_FLIGHT: usize = 64;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_thousand_calls_with_cancellation_and_panics_on_a_pool_of_four() {
     quiet_deliberate_panics();
@@ -452,8 +456,6 @@ async fn twenty_thousand_calls_with_cancellation_and_panics_on_a_pool_of_four() 
     let pool = Pool::builder(factory).size(4).build_async().await.unwrap();
     assert_eq!(counters.live.load(SeqCst), 4);
 
-    const CALLS: usize = 20_000;
-    const IN_FLIGHT: usize = 64;
     let panics_run = Arc::new(AtomicUsize::new(0));
     let mut tasks = tokio::task::JoinSet::new();
     let mut awaited_panics = 0;
@@ -543,12 +545,12 @@ async fn twenty_thousand_calls_with_cancellation_and_panics_on_a_pool_of_four() 
     .await;
 }
 
+/// What a reliability task ends with: `None` if its call was dropped, else
+/// the call's result, whether it was to panic, and its fate.
+type Joined = Result<Option<((usize, usize), bool, Fate)>, tokio::task::JoinError>;
+
 /// Tallies a joined call: a panicking call's panic must reach its task.
-fn tally(
-    joined: Result<Option<((usize, usize), bool, Fate)>, tokio::task::JoinError>,
-    completed: &mut usize,
-    observed_panics: &mut usize,
-) {
+fn tally(joined: Joined, completed: &mut usize, observed_panics: &mut usize) {
     match joined {
         Ok(Some(((_, _), panics, _))) => {
             assert!(!panics, "a call that panicked returned a value");
@@ -710,7 +712,7 @@ async fn status_counts_idle_clients_and_waiting_calls() {
     let released = Arc::new(Mutex::new(released));
     let hold = |released: &Arc<Mutex<mpsc::Receiver<()>>>| {
         let released = Arc::clone(released);
-        tokio::spawn(pool.offload(move |_: &()| {
+        tokio::spawn(pool.offload(move |(): &()| {
             released.lock().unwrap().recv_timeout(LIMIT).unwrap();
         }))
     };
@@ -752,14 +754,14 @@ async fn waiting_calls_get_a_client_in_the_order_they_asked() {
         .await
         .unwrap();
     let (release, released) = mpsc::channel::<()>();
-    let holder = tokio::spawn(pool.offload(move |_: &()| released.recv_timeout(LIMIT).unwrap()));
+    let holder = tokio::spawn(pool.offload(move |(): &()| released.recv_timeout(LIMIT).unwrap()));
     wait_until("the client busy", || pool.status().idle == 0).await;
     let order = Arc::new(Mutex::new(Vec::new()));
     let mut calls = Vec::new();
     for i in 0..10 {
         let order = Arc::clone(&order);
         calls.push(tokio::spawn(
-            pool.offload(move |_: &()| order.lock().unwrap().push(i)),
+            pool.offload(move |(): &()| order.lock().unwrap().push(i)),
         ));
         wait_until("the call queued", || pool.status().waiting == i + 1).await;
     }
@@ -834,6 +836,11 @@ async fn sessions(size: usize) -> Pool<Session> {
     .unwrap()
 }
 
+/// A trait twin in generic code.
+async fn name_through<H: NamedAsync>(handle: &H) -> String {
+    handle.name_async().await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mut_self_twins_trait_twins_and_streams_run_on_a_pool() {
     let pool = sessions(2).await;
@@ -843,10 +850,7 @@ async fn mut_self_twins_trait_twins_and_streams_run_on_a_pool() {
     let ids = tokio::join!(pool.id_async(), pool.id_async());
     assert!(ids.0 < 2 && ids.1 < 2);
     // A trait's twins, generic over the handle.
-    async fn through<H: NamedAsync>(handle: &H) -> String {
-        handle.name_async().await
-    }
-    let name = through(&pool).await;
+    let name = name_through(&pool).await;
     let renamed = pool.rename_async("renamed").await;
     assert!(name.starts_with("session "), "{name}");
     assert!(renamed.starts_with("renamed (was session "), "{renamed}");
