@@ -162,11 +162,11 @@ impl<T> Places<T> {
         T: Send + 'static,
     {
         if let Some(make) = &self.make_hook {
-            // An empty place has a hook that was never set (made with the
-            // place: a call drawing it is armed with it before the factory
-            // runs); a place that had a client gets a new one, since the old
-            // one may still be held by a hook task of the client it was made
-            // for. Places are emptied only by `empty_place`.
+            // The place's hook was made unset with it (`empty_place`: a call
+            // that draws an empty place is armed with that hook before the
+            // factory runs), or there is none yet (a place being built). A
+            // place that loses its client gets a new unset hook, since the
+            // old one may still be held by a hook task of the old client.
             let hook = place.hook.get_or_insert_with(Hook::empty);
             cancel::make_hook(hook, &client, |client| make(client));
         }
