@@ -172,10 +172,11 @@ fn run(runtime: &Runtime, pools: &Pools, variant: usize) -> Duration {
                     .unwrap()
             })
         }
-        _ => {
+        EXCLUSIVE => {
             let exclusive = pools.exclusive.clone();
             batch!(runtime, exclusive, i => exclusive.offload(move |conn| read(conn, i)).await)
         }
+        _ => unreachable!("variant {variant}"),
     }
 }
 
