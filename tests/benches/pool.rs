@@ -8,9 +8,10 @@
 //!
 //! One database file in WAL mode with a table of 1,000 rows; every read is
 //! the same small aggregate (`select sum(x) from t where x % ?1 = 0`, a
-//! prepared statement from the connection's cache). A batch is `READS` reads
-//! started at once from as many tasks on a multi-thread runtime, and timed
-//! until the last one is done. The variants, each with 4 connections:
+//! prepared statement from the connection's cache). A batch is 4 reads (one
+//! per connection) or 256 (most of them wait for a connection) started at
+//! once from as many tasks on a multi-thread runtime, and timed until the
+//! last one is done. The variants, each with 4 connections:
 //!
 //! | id | what |
 //! |---|---|
@@ -23,7 +24,7 @@
 //! rotating order, round after round, and what is reported is the median over
 //! rounds of each round's ratio to `asyncify_pool` (below 1: faster than the
 //! pool), with the median time per batch. `ASYNCIFY_POOL_ROUNDS=<n>` sets the
-//! rounds (31 by default). The numbers go to stdout and to
+//! rounds (31 by default) for each batch size. The numbers go to stdout and to
 //! `target/criterion/pool_throughput.json`.
 
 mod support;
@@ -37,8 +38,9 @@ use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::Connection;
 use tokio::runtime::Runtime;
 
-/// Reads started at once in a batch.
-const READS: usize = 256;
+/// Reads started at once in a batch: as many as there are connections (no
+/// read waits for one), and many more (most reads wait).
+const BATCHES: [usize; 2] = [4, 256];
 /// Connections of every pool.
 const CONNECTIONS: usize = 4;
 /// The read.
@@ -90,13 +92,13 @@ fn database() -> (PathBuf, PathBuf) {
     (dir, path)
 }
 
-/// Spawns `READS` tasks running `read` through `$call` and times them all.
+/// Spawns `$reads` tasks running `read` through `$call` and times them all.
 macro_rules! batch {
-    ($runtime:expr, $state:ident, $i:ident => $call:expr) => {{
+    ($runtime:expr, $reads:expr, $state:ident, $i:ident => $call:expr) => {{
         $runtime.block_on(async {
             let start = Instant::now();
             let mut set = tokio::task::JoinSet::new();
-            for $i in 0..READS {
+            for $i in 0..$reads {
                 let $state = $state.clone();
                 set.spawn(async move { black_box($call) });
             }
@@ -151,22 +153,22 @@ fn pools(runtime: &Runtime, path: &Path) -> Pools {
     }
 }
 
-fn run(runtime: &Runtime, pools: &Pools, variant: usize) -> Duration {
+fn run(runtime: &Runtime, pools: &Pools, variant: usize, reads: usize) -> Duration {
     match variant {
         ASYNCIFY_POOL => {
             let pool = pools.asyncify.clone();
-            batch!(runtime, pool, i => pool.offload(move |conn| read(conn, i)).await)
+            batch!(runtime, reads, pool, i => pool.offload(move |conn| read(conn, i)).await)
         }
         DEADPOOL_INTERACT => {
             let pool = pools.deadpool.clone();
-            batch!(runtime, pool, i => {
+            batch!(runtime, reads, pool, i => {
                 let conn = pool.get().await.unwrap();
                 conn.interact(move |conn| read(conn, i)).await.unwrap()
             })
         }
         R2D2_SPAWN_BLOCKING => {
             let pool = pools.r2d2.clone();
-            batch!(runtime, pool, i => {
+            batch!(runtime, reads, pool, i => {
                 tokio::task::spawn_blocking(move || read(&pool.get().unwrap(), i))
                     .await
                     .unwrap()
@@ -174,7 +176,7 @@ fn run(runtime: &Runtime, pools: &Pools, variant: usize) -> Duration {
         }
         EXCLUSIVE => {
             let exclusive = pools.exclusive.clone();
-            batch!(runtime, exclusive, i => exclusive.offload(move |conn| read(conn, i)).await)
+            batch!(runtime, reads, exclusive, i => exclusive.offload(move |conn| read(conn, i)).await)
         }
         _ => unreachable!("variant {variant}"),
     }
@@ -190,46 +192,55 @@ fn main() {
         .unwrap();
     let (dir, path) = database();
     let pools = pools(&runtime, &path);
-    let mut times: [Vec<Duration>; VARIANTS] = Default::default();
-    let mut ratios: [Vec<f64>; VARIANTS] = Default::default();
     let rounds = rounds();
-    for round in 0..=rounds {
-        let mut batch = [Duration::ZERO; VARIANTS];
-        for i in 0..VARIANTS {
-            let variant = (round + i) % VARIANTS;
-            batch[variant] = run(&runtime, &pools, variant);
-        }
-        if round == 0 {
-            continue; // warm-up: every pool has opened its connections
-        }
-        for variant in 0..VARIANTS {
-            times[variant].push(batch[variant]);
-            ratios[variant].push(batch[variant].as_secs_f64() / batch[ASYNCIFY_POOL].as_secs_f64());
-        }
-    }
-    println!(
-        "\npool: {READS} parallel SQLite reads, {CONNECTIONS} connections, {rounds} rounds \
-         (median batch time; median of the per-round ratios to asyncify_pool)"
-    );
     let mut lines = Vec::new();
-    for variant in 0..VARIANTS {
-        times[variant].sort();
-        ratios[variant].sort_by(f64::total_cmp);
-        let time = times[variant][times[variant].len() / 2];
-        let ratio = ratios[variant][ratios[variant].len() / 2];
-        let per_read = time / u32::try_from(READS).unwrap();
-        let line = format!(
-            "{{\"variant\": \"{}\", \"batch_median_us\": {}, \"per_read_ns\": {}, \
-             \"ratio_to_asyncify_pool\": {ratio:.4}}}",
-            NAMES[variant],
-            time.as_micros(),
-            per_read.as_nanos(),
+    for reads in BATCHES {
+        let mut times: [Vec<Duration>; VARIANTS] = Default::default();
+        let mut ratios: [Vec<f64>; VARIANTS] = Default::default();
+        for round in 0..=rounds {
+            let mut batch = [Duration::ZERO; VARIANTS];
+            for i in 0..VARIANTS {
+                let variant = (round + i) % VARIANTS;
+                batch[variant] = run(&runtime, &pools, variant, reads);
+            }
+            if round == 0 {
+                continue; // warm-up: every pool has opened its connections
+            }
+            for variant in 0..VARIANTS {
+                times[variant].push(batch[variant]);
+                ratios[variant]
+                    .push(batch[variant].as_secs_f64() / batch[ASYNCIFY_POOL].as_secs_f64());
+            }
+        }
+        println!(
+            "\npool: {reads} parallel SQLite reads, {CONNECTIONS} connections, {rounds} rounds \
+             (median batch time; median of the per-round ratios to asyncify_pool)"
         );
-        println!("{line}");
-        lines.push(line);
+        for variant in 0..VARIANTS {
+            times[variant].sort();
+            ratios[variant].sort_by(f64::total_cmp);
+            let time = times[variant][times[variant].len() / 2];
+            let ratio = ratios[variant][ratios[variant].len() / 2];
+            let per_read = time / u32::try_from(reads).unwrap();
+            let line = format!(
+                "{{\"reads\": {reads}, \"variant\": \"{}\", \"batch_median_us\": {}, \
+                 \"per_read_ns\": {}, \"ratio_to_asyncify_pool\": {ratio:.4}}}",
+                NAMES[variant],
+                time.as_micros(),
+                per_read.as_nanos(),
+            );
+            println!("{line}");
+            lines.push(line);
+        }
     }
     support::write_json_lines("pool_throughput.json", &lines);
-    drop(pools);
+    {
+        // deadpool's objects spawn their drop on the runtime, and panic
+        // without one (asyncify's clients drop off the workers wherever the
+        // last handle goes).
+        let _entered = runtime.enter();
+        drop(pools);
+    }
     drop(runtime);
     let _ = std::fs::remove_dir_all(dir);
 }
