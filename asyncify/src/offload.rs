@@ -94,7 +94,8 @@ pub trait Offload<T: ?Sized> {
     message = "`{Self}` cannot lend `&mut {T}` to a blocking call",
     label = "this method takes `&mut self`, and `{Self}` only gives shared access",
     note = "methods that take `&mut self` need a handle whose calls take turns: \
-            use `asyncify::Exclusive::new(client)`, or `asyncify::Dedicated::spawn(|| client)` \
+            use `asyncify::Exclusive::new(client)`, `asyncify::Pool::builder(factory)` for \
+            several clients whose calls run in parallel, or `asyncify::Dedicated::spawn(|| client)` \
             for a client that must stay on one thread"
 )]
 pub trait OffloadMut<T: ?Sized>: Offload<T> {
