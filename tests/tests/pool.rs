@@ -954,3 +954,35 @@ async fn the_last_clone_drops_every_client_off_the_workers() {
     let report = unblock(move || reports.recv_timeout(LIMIT)).await.unwrap();
     assert!(report, "a broken client was dropped on an async worker");
 }
+
+#[test]
+fn a_runtime_shut_down_with_calls_in_flight_drops_every_client() {
+    let (counters, factory) = probe_factory();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let pool = runtime
+        .block_on(Pool::builder(factory).size(4).build_async())
+        .unwrap();
+    // Four calls run, the others wait for a client, when the runtime goes.
+    for _ in 0..16 {
+        runtime.spawn(pool.offload(|probe: &Probe| {
+            probe.enter();
+            thread::sleep(Duration::from_millis(20));
+            probe.leave();
+        }));
+    }
+    runtime.block_on(wait_until("four calls running", || pool.status().idle == 0));
+    drop(pool);
+    // Shutdown waits for the running calls; the clients go with the last
+    // call's turn, or with the waiting tasks the workers drop.
+    drop(runtime);
+    assert_eq!(
+        counters.live.load(SeqCst),
+        0,
+        "a client outlived the runtime"
+    );
+    assert_eq!(counters.overlaps.load(SeqCst), 0);
+}
