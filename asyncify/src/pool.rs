@@ -55,6 +55,8 @@ pub const DEFAULT_POOL_SIZE: usize = 4;
 ///   fail, one by one, but never makes them wait forever. Free clients are
 ///   handed out before empty places, so a pool with one broken place keeps
 ///   serving from the others. [`status`](Pool::status) counts empty places.
+/// - **A health check** ([`PoolBuilder::recycle`]), if set, runs after each
+///   call that returned, and gives up a client that fails it, the same way.
 /// - **A call whose future is dropped** after it started keeps its client
 ///   until it returns, unless the pool has a cancel hook
 ///   ([`PoolBuilder::on_cancel`]), which then interrupts it, exactly as on an
@@ -129,10 +131,12 @@ struct Places<T> {
     free: Mutex<Vec<Place<T>>>,
     factory: Factory<T>,
     make_hook: Option<MakeHook<T>>,
+    recycle: Option<Recycle<T>>,
 }
 
 type Factory<T> = Arc<dyn Fn() -> Result<T, String> + Send + Sync>;
 type MakeHook<T> = Arc<dyn Fn(&T) -> Box<dyn Fn() + Send + Sync> + Send + Sync>;
+type Recycle<T> = Arc<dyn Fn(&mut T) -> bool + Send + Sync>;
 
 /// One client's place: its client (`None` until the factory has made one)
 /// and, on a pool with `on_cancel`, its hook (made empty with the place,
@@ -203,11 +207,29 @@ impl<T: Send + 'static> PoolCall<T> {
     fn run<R>(&mut self, f: impl FnOnce(&mut T) -> R) -> R {
         let client = self.client();
         match panic::catch_unwind(AssertUnwindSafe(|| f(client))) {
-            Ok(result) => result,
+            Ok(result) => {
+                self.recycle();
+                result
+            }
             Err(payload) => {
                 self.give_up();
                 panic::resume_unwind(payload)
             }
+        }
+    }
+
+    /// Runs the pool's `recycle` check, if it has one, on the client of a
+    /// call that returned; a client that fails it (or whose check panics)
+    /// is given up like a panicked call's.
+    fn recycle(&mut self) {
+        let Some(check) = self.places().recycle.clone() else {
+            return;
+        };
+        let Some(client) = self.place.as_mut().and_then(|place| place.client.as_mut()) else {
+            return;
+        };
+        if !panic::catch_unwind(AssertUnwindSafe(|| check(client))).unwrap_or(false) {
+            self.give_up();
         }
     }
 
@@ -308,6 +330,7 @@ where
             factory,
             size: DEFAULT_POOL_SIZE,
             make_hook: None,
+            recycle: None,
             types: PhantomData,
         }
     }
@@ -511,6 +534,7 @@ pub struct PoolBuilder<T, E, F> {
     factory: F,
     size: usize,
     make_hook: Option<MakeHook<T>>,
+    recycle: Option<Recycle<T>>,
     types: PhantomData<fn() -> (T, E)>,
 }
 
@@ -519,6 +543,7 @@ impl<T, E, F> fmt::Debug for PoolBuilder<T, E, F> {
         f.debug_struct("PoolBuilder")
             .field("size", &self.size)
             .field("on_cancel", &self.make_hook.is_some())
+            .field("recycle", &self.recycle.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -610,6 +635,47 @@ where
         self
     }
 
+    /// Checks a client after each call that returned, before it is handed
+    /// out again: `check` runs on the call's pool thread, after the call,
+    /// with the client; `false` (or a panic) gives the client up, as after a
+    /// call that panicked (it is dropped there, and the factory makes a new
+    /// one before the place takes another call). The call's result reaches
+    /// its awaiter once the check (and a replacement) is done.
+    ///
+    /// For clients that can break without panicking: a connection the server
+    /// closed, a transaction left open.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let made = std::sync::atomic::AtomicU32::new(0);
+    /// let pool = asyncify::Pool::builder(move || {
+    ///     Ok::<_, String>((made.fetch_add(1, std::sync::atomic::Ordering::SeqCst), 0_u32))
+    /// })
+    /// .size(1)
+    /// .recycle(|(_, calls): &mut (u32, u32)| *calls < 2) // at most 2 calls per client
+    /// .build_async()
+    /// .await
+    /// .unwrap();
+    /// let call = |pool: &asyncify::Pool<(u32, u32)>| {
+    ///     pool.offload_mut(|(id, calls)| {
+    ///         *calls += 1;
+    ///         *id
+    ///     })
+    /// };
+    /// assert_eq!(call(&pool).await, 0);
+    /// assert_eq!(call(&pool).await, 0);
+    /// assert_eq!(call(&pool).await, 1); // a new client
+    /// # }
+    /// ```
+    pub fn recycle<K>(mut self, check: K) -> Self
+    where
+        K: Fn(&mut T) -> bool + Send + Sync + 'static,
+    {
+        self.recycle = Some(Arc::new(check));
+        self
+    }
+
     /// Makes the clients on the blocking pool, `size` calls of the factory
     /// at once, and resolves to the pool.
     ///
@@ -628,6 +694,7 @@ where
             factory,
             size,
             make_hook,
+            recycle,
             ..
         } = self;
         let factory = Arc::new(factory);
@@ -667,6 +734,7 @@ where
         Ok(Pool::from_clients(
             erase(factory),
             make_hook,
+            recycle,
             clients.into_iter().map(ClientSlot::into_inner).collect(),
         ))
     }
@@ -693,6 +761,7 @@ where
         Ok(Pool::from_clients(
             erase(Arc::new(self.factory)),
             self.make_hook,
+            self.recycle,
             clients,
         ))
     }
@@ -709,12 +778,18 @@ where
 }
 
 impl<T: Send + 'static> Pool<T> {
-    fn from_clients(factory: Factory<T>, make_hook: Option<MakeHook<T>>, clients: Vec<T>) -> Self {
+    fn from_clients(
+        factory: Factory<T>,
+        make_hook: Option<MakeHook<T>>,
+        recycle: Option<Recycle<T>>,
+        clients: Vec<T>,
+    ) -> Self {
         let size = clients.len();
         let places = Places {
             free: Mutex::new(Vec::with_capacity(size)),
             factory,
             make_hook,
+            recycle,
         };
         {
             let mut free = places.lock();

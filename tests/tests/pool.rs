@@ -986,3 +986,27 @@ fn a_runtime_shut_down_with_calls_in_flight_drops_every_client() {
     );
     assert_eq!(counters.overlaps.load(SeqCst), 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_fails_the_recycle_check_is_replaced() {
+    quiet_deliberate_panics();
+    let (counters, factory) = probe_factory();
+    let pool = Pool::builder(factory)
+        .size(1)
+        .recycle(|probe: &mut Probe| match probe.id {
+            0 => false,
+            1 => panic!("{DELIBERATE}: a check that panics fails"),
+            _ => true,
+        })
+        .build_async()
+        .await
+        .unwrap();
+    // Each call returns its value; the check runs after it.
+    assert_eq!(pool.offload(|probe: &Probe| probe.id).await, 0);
+    assert_eq!(pool.offload(|probe: &Probe| probe.id).await, 1);
+    assert_eq!(pool.offload(|probe: &Probe| probe.id).await, 2);
+    assert_eq!(pool.offload(|probe: &Probe| probe.id).await, 2);
+    assert_eq!(counters.made.load(SeqCst), 3);
+    assert_eq!(counters.live.load(SeqCst), 1);
+    assert_eq!(pool.status().idle, 1);
+}
