@@ -1,13 +1,13 @@
 use std::sync::Arc;
 
-use crate::{Dedicated, Exclusive, Handle};
+use crate::{Dedicated, Exclusive, Handle, Pool};
 
 /// A handle to one client type, named by [`Client`](ClientHandle::Client).
 ///
 /// This is how `#[asyncify]` on a trait reaches every backend: the twins of
 /// `trait Storage` are implemented for every handle whose client implements
 /// `Storage` (`H: ClientHandle<Client: Storage> + Offload<H::Client>`), so
-/// `Handle<S3Storage>`, `Exclusive<FileStorage>`, `Dedicated<LocalOnly>` and
+/// `Handle<S3Storage>`, `Exclusive<FileStorage>`, `Pool<FileStorage>`, `Dedicated<LocalOnly>` and
 /// `Arc<dyn Storage + Send + Sync>` all get them. Implement it for your own
 /// handle type, next to [`Offload`](crate::Offload), to join them.
 ///
@@ -23,6 +23,10 @@ impl<T> ClientHandle for Handle<T> {
 }
 
 impl<T> ClientHandle for Exclusive<T> {
+    type Client = T;
+}
+
+impl<T> ClientHandle for Pool<T> {
     type Client = T;
 }
 

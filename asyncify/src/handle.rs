@@ -8,6 +8,7 @@ use tokio::sync::Semaphore;
 use crate::cancel::{self, Hook, unblock_armed};
 use crate::context::ClientSlot;
 use crate::offload::Offload;
+use crate::turns::Turns;
 use crate::unblock::unblock;
 
 /// A clonable, `Send + Sync` handle to a blocking client whose calls run in
@@ -54,16 +55,10 @@ use crate::unblock::unblock;
 pub struct Handle<T> {
     // The last `Arc` drops the slot, which drops the client off the workers.
     slot: Arc<ClientSlot<T>>,
-    // Shared by the clones: a call holds one permit while it is on the pool.
-    limit: Option<Limit>,
+    // Shared by the clones: a call holds one turn while it is on the pool.
+    limit: Option<Arc<Turns>>,
     // Set by `on_cancel`, on the only handle, so that every clone has it.
     cancel: Option<Arc<Hook>>,
-}
-
-#[derive(Clone)]
-struct Limit {
-    permits: Arc<Semaphore>,
-    max: usize,
 }
 
 // `SharedClient` is `Send + Sync + 'static` with a diagnostic: a client that
@@ -149,10 +144,7 @@ where
         );
         Handle {
             slot: Arc::new(ClientSlot::new(client)),
-            limit: Some(Limit {
-                permits: Arc::new(Semaphore::new(n)),
-                max: n,
-            }),
+            limit: Some(Turns::new(n, ())),
             cancel: None,
         }
     }
@@ -258,7 +250,7 @@ impl<T> Handle<T> {
     /// assert_eq!(asyncify::Handle::with_limit("client", 4).limit(), Some(4));
     /// ```
     pub fn limit(&self) -> Option<usize> {
-        self.limit.as_ref().map(|limit| limit.max)
+        self.limit.as_ref().map(|limit| limit.places())
     }
 
     /// Runs `f` on the client in the blocking pool; the future resolves to
@@ -282,16 +274,12 @@ impl<T> Handle<T> {
     {
         let mut handle = self.clone();
         async move {
-            // Waiting here, in the calling task, takes no pool thread. The
-            // permit moves into the call and is released when it returns,
-            // even if this future is dropped meanwhile.
+            // Waiting here, in the calling task, takes no pool thread (the
+            // queue is `Pool`'s, see `turns.rs`). The turn moves into the
+            // call and is given up when it returns, even if this future is
+            // dropped meanwhile.
             let permit = match &handle.limit {
-                Some(limit) => Some(
-                    Arc::clone(&limit.permits)
-                        .acquire_owned()
-                        .await
-                        .expect("the semaphore of a `Handle` is never closed"),
-                ),
+                Some(limit) => Some(Arc::clone(limit).take().await),
                 None => None,
             };
             // Taken out of the copy that goes to the pool, so that the hook's

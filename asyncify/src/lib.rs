@@ -11,7 +11,9 @@ mod dedicated;
 mod exclusive;
 mod handle;
 mod offload;
+mod pool;
 mod stream;
+mod turns;
 mod unblock;
 
 pub use crate::client::ClientHandle;
@@ -19,6 +21,7 @@ pub use crate::dedicated::Dedicated;
 pub use crate::exclusive::Exclusive;
 pub use crate::handle::Handle;
 pub use crate::offload::{Offload, OffloadMut};
+pub use crate::pool::{DEFAULT_POOL_SIZE, Pool, PoolBuilder, PoolStatus};
 pub use crate::stream::{OffloadStream, Sink, stream, stream_mut};
 pub use crate::unblock::{Unblock, unblock};
 

@@ -15,11 +15,12 @@ use crate::unblock::unblock;
 /// | [`Handle<T>`](crate::Handle) | `T: Send + Sync` | run in parallel |
 /// | [`Handle::with_limit`](crate::Handle::with_limit) | `T: Send + Sync` | in parallel, at most `n` at once |
 /// | [`Exclusive<T>`](crate::Exclusive) | `T: Send` | take turns (also [`OffloadMut`]) |
+/// | [`Pool<T>`](crate::Pool) | `T: Send` | in parallel, each on a free client of `size` (also [`OffloadMut`]) |
 /// | [`Dedicated<T>`](crate::Dedicated) | any `T` (need not be `Send`) | take turns on the client's own thread (also [`OffloadMut`]) |
 /// | `T` itself | `T: Clone + Send` | each call runs on its own clone |
 /// | [`Arc<T>`] | `T: Send + Sync` | run in parallel |
 ///
-/// Implement it for your own handle (a connection pool, say) and every
+/// Implement it for your own handle (a pool of your own, say) and every
 /// generated `_async` method works on it.
 ///
 /// A handle is usually `Clone` too, and so also an `Offload` of itself: where
@@ -64,10 +65,12 @@ pub trait Offload<T: ?Sized> {
 }
 
 /// A handle that can lend `&mut T` to a call in the blocking pool, because
-/// its calls take turns.
+/// each of its calls has the client to itself (its calls take turns, or each
+/// gets a client of its own).
 ///
 /// The `_async` twins of `&mut self` methods require it. Implemented by
-/// [`Exclusive<T>`](crate::Exclusive) and [`Dedicated<T>`](crate::Dedicated).
+/// [`Exclusive<T>`](crate::Exclusive), [`Pool<T>`](crate::Pool) (each call
+/// has its client to itself) and [`Dedicated<T>`](crate::Dedicated).
 ///
 /// # Examples
 ///
@@ -89,7 +92,8 @@ pub trait Offload<T: ?Sized> {
     message = "`{Self}` cannot lend `&mut {T}` to a blocking call",
     label = "this method takes `&mut self`, and `{Self}` only gives shared access",
     note = "methods that take `&mut self` need a handle whose calls take turns: \
-            use `asyncify::Exclusive::new(client)`, or `asyncify::Dedicated::spawn(|| client)` \
+            use `asyncify::Exclusive::new(client)`, `asyncify::Pool::builder(factory)` for \
+            several clients whose calls run in parallel, or `asyncify::Dedicated::spawn(|| client)` \
             for a client that must stay on one thread"
 )]
 pub trait OffloadMut<T: ?Sized>: Offload<T> {

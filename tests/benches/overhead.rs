@@ -22,6 +22,7 @@
 //! | `twin_handle_limited` | `lookup_async` on `Handle::with_limit(client, 64)`: the limit never binds (one call at a time), so this is the cost of its semaphore |
 //! | `twin_clone` | `lookup_async` on the `Clone` client itself |
 //! | `twin_exclusive` | `lookup_async` on an `Exclusive<Client>`, one caller |
+//! | `twin_pool` | `lookup_async` on a `Pool<Client>` of 4 clients, one caller |
 //! | `twin_exclusive_contended` | the same, `CONTENDERS` tasks calling at once (time per call, all tasks together) |
 //! | `blocking_unblock` | `blocking::unblock` (the `blocking` crate's own thread pool) |
 //! | `dedicated_thread` | one thread owning the client, fed boxed closures over a std `mpsc` channel, answering on a Tokio `oneshot` (the `tokio-rusqlite` pattern) |
@@ -34,8 +35,10 @@
 //! / its hand-written equivalent) robustly on a busy machine: batches of
 //! each, back to back in rotating order, round after round; it prints the
 //! median per-round ratio and writes it to `target/criterion/overhead_paired.json`.
-//! The twins on `Handle`, `Handle::with_limit`, a `Clone` client and
-//! `Exclusive` are compared with hand-written `spawn_blocking`; the twin on
+//! The twins on `Handle`, `Handle::with_limit`, a `Clone` client,
+//! `Exclusive` and `Pool` are compared with hand-written `spawn_blocking`,
+//! and the twin on `Pool` also with the one on `Exclusive`
+//! (`twin_pool_vs_exclusive_ratio`); the twin on
 //! `Dedicated`, which runs on its own thread and not on the pool, with the
 //! hand-written dedicated thread + channel (`dedicated_thread`).
 //! The twins on `Handle`, `Handle::with_limit`, `Exclusive` and `Dedicated`
@@ -51,7 +54,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use asyncify::{Dedicated, Exclusive, Handle, asyncify};
+use asyncify::{Dedicated, Exclusive, Handle, Pool, asyncify};
 use criterion::{BenchmarkGroup, Criterion, measurement::WallTime};
 use tokio::runtime::Runtime;
 
@@ -81,6 +84,17 @@ fn client() -> Client {
     Client {
         base: Arc::new(black_box(1)),
     }
+}
+
+/// Clients of the pool variants.
+const POOL_SIZE: usize = 4;
+
+/// A `Pool` of `POOL_SIZE` clients, built outside the runtime.
+fn pool() -> Pool<Client> {
+    Pool::builder(|| Ok::<_, std::convert::Infallible>(client()))
+        .size(POOL_SIZE)
+        .build()
+        .unwrap()
 }
 
 /// Times `$iters` awaits of `$call`, one after another in a task spawned on
@@ -185,6 +199,14 @@ fn variants(group: &mut BenchmarkGroup<'_, WallTime>, runtime: &Runtime) {
         });
     });
 
+    group.bench_function("twin_pool", |b| {
+        let pool = pool();
+        b.iter_custom(|iters| {
+            let pool = pool.clone();
+            run_serial!(runtime, iters, pool => pool.lookup_async(black_box(key)))
+        });
+    });
+
     group.bench_function("twin_exclusive_contended", |b| {
         let exclusive = Exclusive::new(client());
         b.iter_custom(|iters| {
@@ -266,7 +288,7 @@ const PAIRED_BATCH: u64 = 500;
 
 /// The variants of the paired comparison, in the order of `paired`'s
 /// batches: each twin, and the hand-written variant it is divided by.
-const PAIRED_VARIANTS: usize = 11;
+const PAIRED_VARIANTS: usize = 12;
 const SPAWN_BLOCKING: usize = 0;
 const TWIN_HANDLE: usize = 1;
 const TWIN_CLONE: usize = 2;
@@ -280,6 +302,7 @@ const TWIN_HANDLE_HOOKED: usize = 7;
 const TWIN_EXCLUSIVE_HOOKED: usize = 8;
 const TWIN_HANDLE_LIMITED_HOOKED: usize = 9;
 const TWIN_DEDICATED_HOOKED: usize = 10;
+const TWIN_POOL: usize = 11;
 
 /// The variant a variant is compared with: the twins that run on the
 /// blocking pool with `spawn_blocking`, the twin on `Dedicated` (its own
@@ -319,6 +342,9 @@ fn paired(runtime: &Runtime) -> Paired {
     let exclusive_hooked = Exclusive::new(client()).on_cancel(unused_hook);
     let limited_hooked = Handle::with_limit(client(), HANDLE_LIMIT).on_cancel(unused_hook);
     let dedicated_hooked = Dedicated::spawn(client).on_cancel(unused_hook);
+    let pool = pool();
+    // The pool's twin ÷ the exclusive's, round by round.
+    let mut pool_vs_exclusive = Vec::new();
     // Per variant: the batch times, and the ratios to its baseline's batch
     // of the same round.
     let mut times: [Vec<Duration>; PAIRED_VARIANTS] = Default::default();
@@ -376,6 +402,10 @@ fn paired(runtime: &Runtime) -> Paired {
                     let limited = limited_hooked.clone();
                     run_serial!(runtime, PAIRED_BATCH, limited => limited.lookup_async(black_box(key)))
                 }
+                TWIN_POOL => {
+                    let pool = pool.clone();
+                    run_serial!(runtime, PAIRED_BATCH, pool => pool.lookup_async(black_box(key)))
+                }
                 _ => {
                     let dedicated = dedicated_hooked.clone();
                     run_serial!(runtime, PAIRED_BATCH, dedicated => dedicated.lookup_async(black_box(key)))
@@ -385,13 +415,18 @@ fn paired(runtime: &Runtime) -> Paired {
         if round == 0 {
             continue; // warm-up
         }
+        pool_vs_exclusive
+            .push(batch[TWIN_POOL].as_secs_f64() / batch[TWIN_EXCLUSIVE].as_secs_f64());
         for variant in 0..PAIRED_VARIANTS {
             times[variant].push(batch[variant]);
             ratios[variant]
                 .push(batch[variant].as_secs_f64() / batch[baseline(variant)].as_secs_f64());
         }
     }
-    summarize(times, ratios)
+    pool_vs_exclusive.sort_by(f64::total_cmp);
+    let mut paired = summarize(times, ratios);
+    paired.pool_vs_exclusive = pool_vs_exclusive[pool_vs_exclusive.len() / 2];
+    paired
 }
 
 /// The medians of `paired`'s batch times and ratios.
@@ -421,6 +456,8 @@ fn summarize(
         exclusive_hooked: ratio(TWIN_EXCLUSIVE_HOOKED),
         handle_limited_hooked: ratio(TWIN_HANDLE_LIMITED_HOOKED),
         dedicated_hooked: ratio(TWIN_DEDICATED_HOOKED),
+        pool: ratio(TWIN_POOL),
+        pool_vs_exclusive: f64::NAN,
     }
 }
 
@@ -441,6 +478,10 @@ struct Paired {
     exclusive_hooked: f64,
     handle_limited_hooked: f64,
     dedicated_hooked: f64,
+    /// ÷ `spawn_blocking`.
+    pool: f64,
+    /// The pool's twin ÷ the exclusive's (set by `paired`).
+    pool_vs_exclusive: f64,
 }
 
 fn paired_report() {
@@ -471,7 +512,8 @@ fn paired_report() {
              \"twin_exclusive_ratio\": {:.4}, \"twin_handle_limited_ratio\": {:.4}, \
              \"dedicated_thread_median_ns\": {}, \"twin_dedicated_ratio\": {:.4}, \
              \"hooked_handle_ratio\": {:.4}, \"hooked_exclusive_ratio\": {:.4}, \
-             \"hooked_handle_limited_ratio\": {:.4}, \"hooked_dedicated_ratio\": {:.4}}}",
+             \"hooked_handle_limited_ratio\": {:.4}, \"hooked_dedicated_ratio\": {:.4}, \
+             \"twin_pool_ratio\": {:.4}, \"twin_pool_vs_exclusive_ratio\": {:.4}}}",
             paired.spawn_blocking.as_nanos(),
             paired.handle,
             paired.clone,
@@ -483,6 +525,8 @@ fn paired_report() {
             paired.exclusive_hooked,
             paired.handle_limited_hooked,
             paired.dedicated_hooked,
+            paired.pool,
+            paired.pool_vs_exclusive,
         );
         println!("{line}");
         lines.push(line);

@@ -285,6 +285,14 @@ async fn the_callers_span_is_current_inside_the_blocking_call_for_every_handle()
 
     assert_attributed("clone", Logger.log_async("inside clone")).await;
 
+    let pool = asyncify::Pool::builder(|| Ok::<_, std::convert::Infallible>(Logger))
+        .size(2)
+        .build_async()
+        .await
+        .unwrap();
+    assert_attributed("pool", pool.log_mut_async("inside pool")).await;
+    assert_attributed("pool shared", pool.log_async("inside pool shared")).await;
+
     assert_attributed("arc", Arc::new(Logger).log_async("inside arc")).await;
 
     assert_attributed("unblock", unblock(|| tracing::info!("inside unblock"))).await;
