@@ -1,5 +1,5 @@
 //! Every diagnostic `#[asyncify]` and the handles give has a snapshot here.
-//! Regenerate with `TRYBUILD=overwrite cargo test -p tests --test ui` (see
+//! Regenerate with `TRYBUILD=overwrite cargo test -p tests-ui` (see
 //! DEVELOPMENT.md); snapshots are pinned to the stable toolchain CI uses.
 
 use std::path::Path;
