@@ -31,7 +31,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tokio::sync::oneshot;
 
 use crate::cancel::{Hook, Ticket, arm};
-use crate::context::{ClientSlot, OnPool};
+use crate::context::OnPool;
+use crate::slot::ClientSlot;
 use crate::unblock::{describe_call, no_runtime};
 
 /// How many calls one pool thread runs in a row on a client before it hands

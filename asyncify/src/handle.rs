@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 
 use crate::cancel::{self, Hook, unblock_armed};
-use crate::context::ClientSlot;
+use crate::slot::ClientSlot;
 use crate::offload::Offload;
 use crate::turns::Turns;
 use crate::unblock::unblock;

@@ -7,6 +7,7 @@ mod batch;
 mod cancel;
 mod client;
 mod context;
+mod slot;
 mod dedicated;
 mod exclusive;
 mod handle;

@@ -1,7 +1,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use crate::context::ClientSlot;
+use crate::slot::ClientSlot;
 use crate::unblock::unblock;
 
 /// A handle that can run calls on a `T` in the blocking pool: "run this

@@ -8,7 +8,7 @@ use std::task::Poll;
 use tokio::sync::Semaphore;
 
 use crate::cancel::{self, Hook, unblock_armed};
-use crate::context::ClientSlot;
+use crate::slot::ClientSlot;
 use crate::offload::{Offload, OffloadMut};
 use crate::turns::{Turn, Turns};
 use crate::unblock::unblock;
