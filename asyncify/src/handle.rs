@@ -6,8 +6,8 @@ use std::sync::Arc;
 use tokio::sync::Semaphore;
 
 use crate::cancel::{self, Hook, unblock_armed};
-use crate::slot::ClientSlot;
 use crate::offload::Offload;
+use crate::slot::ClientSlot;
 use crate::turns::Turns;
 use crate::unblock::unblock;
 

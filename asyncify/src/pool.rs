@@ -8,8 +8,8 @@ use std::task::Poll;
 use tokio::sync::Semaphore;
 
 use crate::cancel::{self, Hook, unblock_armed};
-use crate::slot::ClientSlot;
 use crate::offload::{Offload, OffloadMut};
+use crate::slot::ClientSlot;
 use crate::turns::{Turn, Turns};
 use crate::unblock::unblock;
 
