@@ -33,7 +33,7 @@
 //!
 //! After criterion, a paired comparison measures the ratio that matters (twin
 //! / its hand-written equivalent) robustly on a busy machine: batches of
-//! each, back to back in rotating order, round after round; it prints the
+//! each, back to back in an order shuffled each round (`support::round_order`), round after round; it prints the
 //! median per-round ratio and writes it to `target/criterion/overhead_paired.json`.
 //! The twins on `Handle`, `Handle::with_limit`, a `Clone` client,
 //! `Exclusive` and `Pool` are compared with hand-written `spawn_blocking`,
@@ -326,7 +326,7 @@ fn unused_hook(_: &Client) -> impl Fn() + Send + Sync + 'static + use<> {
 
 /// The ratio twin / hand-written equivalent, measured so that a busy machine
 /// does not skew it: round after round, a batch of each variant back to back
-/// (the order rotating), and the median over rounds of each round's ratio.
+/// (in an order shuffled each round), and the median over rounds of each round's ratio.
 /// Criterion measures each variant for seconds on end, one after another, so
 /// a load that comes and goes lands on some variants and not others.
 fn paired(runtime: &Runtime) -> Paired {
@@ -351,8 +351,7 @@ fn paired(runtime: &Runtime) -> Paired {
     let mut ratios: [Vec<f64>; PAIRED_VARIANTS] = Default::default();
     for round in 0..=paired_rounds() {
         let mut batch = [Duration::ZERO; PAIRED_VARIANTS];
-        for i in 0..PAIRED_VARIANTS {
-            let variant = (round + i) % PAIRED_VARIANTS;
+        for variant in support::round_order(round, PAIRED_VARIANTS) {
             batch[variant] = match variant {
                 SPAWN_BLOCKING => {
                     let client = Arc::clone(&arc);

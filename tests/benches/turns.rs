@@ -17,7 +17,7 @@
 //! each `serial` (one task, one call at a time) and `contended` (the same
 //! number of calls split over `CONTENDERS` tasks), on a multi-thread runtime.
 //! Criterion reports the time per call; after it, a paired comparison
-//! (rounds of batches back to back in rotating order, the median of the
+//! (rounds of batches back to back in an order shuffled each round, the median of the
 //! per-round ratios, on the multi-thread and the current-thread runtime)
 //! prints `twin ÷ hand-written` for each, and writes it to
 //! `target/criterion/turns_paired.json`. `ASYNCIFY_TURNS_ROUNDS=<n>` sets its
@@ -184,8 +184,7 @@ fn paired(runtime: &Runtime, tasks: u64) -> [(Duration, f64); VARIANTS] {
     let mut ratios: [Vec<f64>; VARIANTS] = Default::default();
     for round in 0..=paired_rounds() {
         let mut batch = [Duration::ZERO; VARIANTS];
-        for i in 0..VARIANTS {
-            let variant = (round + i) % VARIANTS;
+        for variant in support::round_order(round, VARIANTS) {
             batch[variant] = run(runtime, &callers, variant, PAIRED_BATCH, tasks);
         }
         if round == 0 {

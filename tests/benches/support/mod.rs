@@ -102,3 +102,28 @@ impl<C: 'static> DedicatedThread<C> {
         result.await.expect("the dedicated thread answered")
     }
 }
+
+/// The order in which round `round` of a paired comparison runs its `n`
+/// variants: a shuffle seeded by the round, the same in every run. A fixed
+/// rotation would always run each variant right after the same neighbour,
+/// and what a batch leaves behind (a pool thread just woken, a dedicated
+/// thread long asleep) would then favour some variants in every round.
+#[allow(dead_code)]
+pub(crate) fn round_order(round: usize, n: usize) -> Vec<usize> {
+    // splitmix64, seeded by the round.
+    let mut state = (round as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xD1B5_4A32_D192_ED03;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    // Fisher-Yates.
+    for i in (1..n).rev() {
+        let j = usize::try_from(next() % (i as u64 + 1)).expect("j <= i");
+        order.swap(i, j);
+    }
+    order
+}
