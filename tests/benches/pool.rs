@@ -20,9 +20,9 @@
 //! | `r2d2_spawn_blocking` | `spawn_blocking(move || pool.get()?.query_row(..))` on `r2d2::Pool<SqliteConnectionManager>` (`max_size` 4): the waiting for a connection happens on the pool thread |
 //! | `exclusive` | `offload` on one `Exclusive<Connection>`: the reads take turns (for scale) |
 //!
-//! Like `overhead`'s paired comparison, the variants run batch after batch in
-//! rotating order, round after round, and what is reported is the median over
-//! rounds of each round's ratio to `asyncify_pool` (below 1: faster than the
+//! Like `overhead`'s paired comparison, the variants run batch after batch,
+//! in an order shuffled each round (`support::round_order`), and what is
+//! reported is the median over rounds of each round's ratio to `asyncify_pool` (below 1: faster than the
 //! pool), with the median time per batch. `ASYNCIFY_POOL_ROUNDS=<n>` sets the
 //! rounds (31 by default) for each batch size. The numbers go to stdout and to
 //! `target/criterion/pool_throughput.json`.
@@ -59,11 +59,7 @@ const NAMES: [&str; VARIANTS] = [
 ];
 
 fn rounds() -> usize {
-    std::env::var("ASYNCIFY_POOL_ROUNDS")
-        .ok()
-        .and_then(|value| value.parse().ok())
-        .filter(|&rounds| rounds > 0)
-        .unwrap_or(31)
+    support::rounds_from_env("ASYNCIFY_POOL_ROUNDS", 31)
 }
 
 /// The read, on any connection; `i` varies the parameter.
@@ -199,8 +195,7 @@ fn main() {
         let mut ratios: [Vec<f64>; VARIANTS] = Default::default();
         for round in 0..=rounds {
             let mut batch = [Duration::ZERO; VARIANTS];
-            for i in 0..VARIANTS {
-                let variant = (round + i) % VARIANTS;
+            for variant in support::round_order(round, VARIANTS) {
                 batch[variant] = run(&runtime, &pools, variant, reads);
             }
             if round == 0 {
