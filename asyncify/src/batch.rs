@@ -1,5 +1,8 @@
 //! Calls that take turns on one client, run back to back by the pool thread
-//! that holds it: the machinery under [`Exclusive`](crate::Exclusive).
+//! that holds it: the machinery under [`Exclusive`](crate::Exclusive). Its
+//! type-erased call ([`job`]) is also what a [`Dedicated`](crate::Dedicated)
+//! sends to its thread: one place that skips a call whose future is gone,
+//! catches its panic and enters the caller's span.
 //!
 //! A call that finds the client free takes it to a blocking-pool thread (one
 //! `spawn_blocking`, as a call on a `Handle` does). A call that arrives while
@@ -30,22 +33,23 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::oneshot;
 
-use crate::cancel::{Hook, Ticket, arm};
+use crate::cancel::{Hook, Ticket, Watch, arm};
 use crate::context::OnPool;
 use crate::slot::ClientSlot;
-use crate::unblock::{describe_call, no_runtime};
+use crate::unblock::{no_runtime, shut_down_before_start};
 
 /// How many calls one pool thread runs in a row on a client before it hands
 /// the rest of the queue to a new blocking task.
 pub(crate) const BATCH: usize = 64;
 
-/// A call waiting for its turn, its types erased.
-type Job<T> = Box<dyn QueuedCall<T>>;
+/// A call waiting for its turn, its types erased (also what a `Dedicated`
+/// sends to its thread).
+pub(crate) type Job<T> = Box<dyn QueuedCall<T>>;
 
 /// One call, in two steps, so that the last call of a run can give the client
 /// back before its future learns the result: an awaiter that then calls
 /// `Exclusive::try_unwrap` finds the client there.
-trait QueuedCall<T>: Send {
+pub(crate) trait QueuedCall<T>: Send {
     /// Runs the call on `client` and keeps its outcome; does nothing if its
     /// future is gone (or, armed, was dropped before its turn).
     fn run(&mut self, client: &mut T);
@@ -98,11 +102,58 @@ where
     }
 }
 
-/// What a call sends back: its result, or the payload of its panic.
-type Outcome<R> = Result<R, Box<dyn Any + Send>>;
+/// A job that nobody awaits: runs `0` on the client, delivers nothing.
+pub(crate) struct Unawaited<F>(pub(crate) Option<F>);
 
-/// One client whose calls take turns.
-pub(crate) struct Turns<T> {
+impl<T, F: FnOnce(&mut T) + Send> QueuedCall<T> for Unawaited<F> {
+    fn run(&mut self, client: &mut T) {
+        if let Some(f) = self.0.take() {
+            f(client);
+        }
+    }
+
+    fn deliver(self: Box<Self>) {}
+}
+
+/// What a call sends back: its result, or the payload of its panic.
+pub(crate) type Outcome<R> = Result<R, Box<dyn Any + Send>>;
+
+/// A call `f` made ready to wait for its turn: the job that runs it, the
+/// watch its future holds (with a `hook`: dropped before the call begins it
+/// skips it, while the call runs it runs the hook; hold it until the reply
+/// came), and where the outcome arrives. A job whose future is gone does not
+/// run.
+pub(crate) fn job<T, F, R>(
+    f: F,
+    hook: Option<&Arc<Hook>>,
+) -> (Job<T>, Option<Watch>, oneshot::Receiver<Outcome<R>>)
+where
+    F: FnOnce(&mut T) -> R + Send + 'static,
+    R: Send + 'static,
+{
+    let (reply, outcome) = oneshot::channel();
+    let (watch, ticket) = match hook {
+        Some(hook) => {
+            let (watch, ticket) = arm(hook);
+            (Some(watch), Some(ticket))
+        }
+        None => (None, None),
+    };
+    let job = Box::new(Pending {
+        f: Some(f),
+        reply,
+        ticket,
+        outcome: None,
+        // The caller's span, entered where the call runs.
+        #[cfg(feature = "tracing")]
+        span: tracing::Span::current(),
+    });
+    (job, watch, outcome)
+}
+
+/// One client whose calls take turns, and the calls waiting for it (not
+/// `turns::Turns`, the semaphore of `Handle::with_limit` and `Pool`).
+pub(crate) struct Lineup<T> {
     state: Mutex<State<T>>,
 }
 
@@ -112,9 +163,9 @@ struct State<T> {
     queue: VecDeque<Job<T>>,
 }
 
-impl<T: Send + 'static> Turns<T> {
+impl<T: Send + 'static> Lineup<T> {
     pub(crate) fn new(client: T) -> Self {
-        Turns {
+        Lineup {
             state: Mutex::new(State {
                 client: Some(ClientSlot::new(client)),
                 queue: VecDeque::new(),
@@ -138,22 +189,7 @@ impl<T: Send + 'static> Turns<T> {
         let turns = Arc::clone(self);
         let hook = hook.cloned();
         async move {
-            let (reply, outcome) = oneshot::channel::<Outcome<R>>();
-            let (watch, ticket) = match &hook {
-                Some(hook) => {
-                    let (watch, ticket) = arm(hook);
-                    (Some(watch), Some(ticket))
-                }
-                None => (None, None),
-            };
-            let job: Job<T> = Box::new(Pending {
-                f: Some(f),
-                reply,
-                ticket,
-                outcome: None,
-                #[cfg(feature = "tracing")]
-                span: tracing::Span::current(),
-            });
+            let (job, watch, outcome) = job(f, hook.as_ref());
             turns.start_or_queue(job);
             // Dropped after the reply came (or with this future): dropping it
             // first would read as "cancelled while running".
@@ -162,11 +198,7 @@ impl<T: Send + 'static> Turns<T> {
                 Ok(Ok(value)) => value,
                 Ok(Err(payload)) => panic::resume_unwind(payload),
                 // The job was dropped unrun: the runtime shut down.
-                Err(oneshot::error::RecvError { .. }) => panic!(
-                    "{} was cancelled: the Tokio runtime shut down before the blocking call \
-                     could start",
-                    describe_call()
-                ),
+                Err(error) => shut_down_before_start(&error),
             }
         }
     }
@@ -193,7 +225,7 @@ impl<T: Send + 'static> Turns<T> {
     }
 }
 
-impl<T> Turns<T> {
+impl<T> Lineup<T> {
     fn lock(&self) -> MutexGuard<'_, State<T>> {
         // Nothing panics while the lock is held (the calls run outside it).
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
@@ -220,7 +252,7 @@ impl<T> Turns<T> {
 
 /// Holds the client on a pool thread and runs the queue.
 struct Runner<T: Send + 'static> {
-    turns: Arc<Turns<T>>,
+    turns: Arc<Lineup<T>>,
     // `None` once given back.
     client: Option<ClientSlot<T>>,
 }

@@ -1,13 +1,11 @@
-use std::any::Any;
 use std::fmt;
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, OnceLock, mpsc};
 use std::thread;
 
-use tokio::sync::oneshot;
-
-use crate::cancel::{self, Hook, arm, panic_message};
+use crate::batch::{self, Job};
+use crate::cancel::{self, Hook, panic_message};
 use crate::offload::{Offload, OffloadMut};
 
 /// A clonable handle to a client that lives on a thread of its own: every
@@ -92,12 +90,6 @@ pub struct Dedicated<T> {
     // filled in on the client's thread before it runs any call.
     cancel: Option<Arc<Hook>>,
 }
-
-/// A call, as sent to the thread.
-type Job<T> = Box<dyn FnOnce(&mut T) + Send>;
-
-/// What a call sends back: its result, or its panic's payload.
-type Outcome<R> = Result<R, Box<dyn Any + Send>>;
 
 struct Shared<T> {
     // The last `Sender` dropped ends the thread's loop.
@@ -232,9 +224,11 @@ impl<T: 'static> Dedicated<T> {
         let on_thread = Arc::clone(&hook);
         // The first job after the factory: no call can run before it. If the
         // thread has failed, there is no client and every call fails anyway.
-        let _ = shared.jobs.send(Box::new(move |client: &mut T| {
-            cancel::make_hook(&on_thread, client, make);
-        }));
+        let _ = shared
+            .jobs
+            .send(Box::new(batch::Unawaited(Some(move |client: &mut T| {
+                cancel::make_hook(&on_thread, client, make);
+            }))));
         self.cancel = Some(hook);
         self
     }
@@ -274,41 +268,9 @@ impl<T: 'static> Dedicated<T> {
         let shared = Arc::clone(&self.shared);
         let cancel = self.cancel.clone();
         async move {
-            let (reply, outcome) = oneshot::channel::<Outcome<R>>();
-            #[cfg(feature = "tracing")]
-            let span = tracing::Span::current();
             // With a hook, the call is armed: dropping this future (the
             // watch) before the call begins skips it, while it runs hooks it.
-            let (_watch, job): (_, Job<T>) = match cancel {
-                None => (
-                    None,
-                    Box::new(move |client: &mut T| {
-                        if reply.is_closed() {
-                            return; // dropped before its turn: skipped
-                        }
-                        #[cfg(feature = "tracing")]
-                        let _entered = span.enter();
-                        let _ = reply.send(panic::catch_unwind(AssertUnwindSafe(|| f(client))));
-                    }),
-                ),
-                Some(hook) => {
-                    let (watch, ticket) = arm(&hook);
-                    (
-                        Some(watch),
-                        Box::new(move |client: &mut T| {
-                            let Some(running) = ticket.begin() else {
-                                return; // dropped before its turn: skipped
-                            };
-                            #[cfg(feature = "tracing")]
-                            let _entered = span.enter();
-                            let outcome = panic::catch_unwind(AssertUnwindSafe(|| f(client)));
-                            // Waits for a hook that began; then the next call.
-                            drop(running);
-                            let _ = reply.send(outcome);
-                        }),
-                    )
-                }
-            };
+            let (job, _watch, outcome) = batch::job(f, cancel.as_ref());
             let status = Arc::clone(&shared.status);
             let sent = shared.jobs.send(job);
             drop(shared);
@@ -347,8 +309,9 @@ where
             return;
         }
     };
-    while let Ok(job) = queue.recv() {
-        job(&mut client);
+    while let Ok(mut job) = queue.recv() {
+        job.run(&mut client);
+        job.deliver();
     }
 }
 

@@ -2,7 +2,7 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
-use crate::batch::Turns;
+use crate::batch::Lineup;
 use crate::cancel::{self, Hook};
 use crate::offload::{Offload, OffloadMut};
 
@@ -58,7 +58,7 @@ use crate::offload::{Offload, OffloadMut};
 pub struct Exclusive<T> {
     // The last `Arc` (a handle's, a call's future, or the pool thread that
     // runs the calls) drops the client, off the workers.
-    shared: Arc<Turns<T>>,
+    shared: Arc<Lineup<T>>,
     // Set by `on_cancel`, on the only handle, so that every clone has it.
     cancel: Option<Arc<Hook>>,
 }
@@ -70,7 +70,7 @@ where
     /// Wraps `client` in a handle whose calls take turns.
     pub fn new(client: T) -> Self {
         Exclusive {
-            shared: Arc::new(Turns::new(client)),
+            shared: Arc::new(Lineup::new(client)),
             cancel: None,
         }
     }
@@ -199,7 +199,7 @@ where
         C: Fn() + Send + Sync + 'static,
     {
         let client: &T = Arc::get_mut(&mut self.shared)
-            .and_then(Turns::get_mut)
+            .and_then(Lineup::get_mut)
             .expect(
                 "`asyncify::Exclusive::on_cancel`: the handle has been cloned or has a call in \
                  progress; call it on the new handle, `Exclusive::new(client).on_cancel(..)`",

@@ -111,11 +111,7 @@ where
             Ok(value) => value,
             Err(error) => match error.try_into_panic() {
                 Ok(payload) => panic::resume_unwind(payload),
-                Err(error) => panic!(
-                    "{} was cancelled ({error}): the Tokio runtime shut down before the \
-                     blocking call could start",
-                    describe_call()
-                ),
+                Err(error) => shut_down_before_start(&error),
             },
         })
     }
@@ -132,11 +128,22 @@ impl<F, R> fmt::Debug for Unblock<F, R> {
     }
 }
 
-pub(crate) fn describe_call() -> String {
+fn describe_call() -> String {
     match context::current_call() {
         Some(name) => format!("`{name}`"),
         None => "`asyncify::unblock`".to_owned(),
     }
+}
+
+/// The panic of a call whose closure the runtime dropped unrun, because it
+/// shut down first; `cause` is what reported it.
+#[cold]
+pub(crate) fn shut_down_before_start(cause: &dyn fmt::Display) -> ! {
+    panic!(
+        "{} was cancelled ({cause}): the Tokio runtime shut down before the blocking call could \
+         start",
+        describe_call()
+    )
 }
 
 #[cold]
