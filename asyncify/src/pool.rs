@@ -32,7 +32,7 @@ pub const DEFAULT_POOL_SIZE: usize = 4;
 /// `Pool` implements both [`Offload`] and [`OffloadMut`]: every `_async`
 /// twin works on it, of `&self` and `&mut self` methods, of traits
 /// (through [`ClientHandle`](crate::ClientHandle)) and of remote
-/// declarations, and so do [`stream`](crate::stream) and
+/// declarations, and so do [`stream`](fn@crate::stream) and
 /// [`stream_mut`](crate::stream_mut) (a stream keeps its client until it ends
 /// or is dropped).
 ///
@@ -742,7 +742,7 @@ where
     /// Makes the clients one after the other on this thread, and returns the
     /// pool. For code that is not async, and may block: `main` before a
     /// runtime starts, a plain thread, or inside
-    /// [`unblock`](crate::unblock) / `spawn_blocking`. Not on an async
+    /// [`unblock`](fn@crate::unblock) / `spawn_blocking`. Not on an async
     /// worker, which it would block while the factory runs (use
     /// [`build_async`](PoolBuilder::build_async) there).
     ///
