@@ -1,29 +1,33 @@
-//! Calls that take turns on one client, run back to back by the pool thread
-//! that holds it: the machinery under [`Exclusive`](crate::Exclusive). Its
-//! type-erased call ([`job`]) is also what a [`Dedicated`](crate::Dedicated)
-//! sends to its thread: one place that skips a call whose future is gone,
-//! catches its panic and enters the caller's span.
+//! Calls that take turns on a client, run back to back by the pool thread
+//! that holds it: the machinery under [`Exclusive`](crate::Exclusive) (one
+//! seat) and [`Pool`](crate::Pool) (one seat per client). Its type-erased
+//! call ([`job`]) is also what a [`Dedicated`](crate::Dedicated) sends to its
+//! thread: one place that skips a call whose future is gone, catches its
+//! panic and enters the caller's span.
 //!
-//! A call that finds the client free takes it to a blocking-pool thread (one
+//! A call that finds a seat free takes it to a blocking-pool thread (one
 //! `spawn_blocking`, as a call on a `Handle` does). A call that arrives while
-//! the client is out joins a FIFO queue and waits in its own task; the thread
-//! that holds the client runs the queued calls one after another before it
-//! gives the client back, so that calls that queue up pay one trip to the
-//! pool between them, not one each. The thread runs at most [`BATCH`] calls
+//! every seat is out joins one FIFO queue and waits in its own task; a thread
+//! that holds a seat runs the queued calls one after another before it gives
+//! the seat back, so that calls that queue up pay one trip to the pool
+//! between them, not one each. A call whose future is dropped while it waits
+//! is skipped when its turn comes, and the queue drops such calls whenever it
+//! has doubled since it last did, so that it never holds more dead calls than
+//! live ones for long. The thread runs at most [`BATCH`] calls
 //! in a row; if more are queued then, it hands the client and the queue to a
 //! new blocking task and returns, so that one busy client cannot keep a pool
 //! thread from the rest of the program's blocking work (that task joins the
 //! back of the pool's own queue).
 //!
 //! ```text
-//!   state: client: Some(c), queue: []     (idle)
-//!   call A: takes c, spawns a runner      (client: None)
+//!   state: free: [c], queue: []           (idle)
+//!   call A: takes c, spawns a runner      (free: [])
 //!   call B, C: queue [B, C]               (waiting in their tasks)
-//!   runner: A, then B, then C, then finds the queue empty: client: Some(c)
+//!   runner: A, then B, then C, then finds the queue empty: free: [c]
 //! ```
 //!
-//! Invariant: the client is in the state only when no runner holds it, and
-//! then the queue is empty.
+//! Invariant: a seat is in `free` only when no runner holds it, and while
+//! one is, the queue is empty.
 
 use std::any::Any;
 use std::collections::VecDeque;
@@ -33,7 +37,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::oneshot;
 
-use crate::cancel::{Hook, Ticket, Watch, arm};
+use crate::cancel::{Hook, Ticket, Watch, arm, arm_later};
 use crate::context::OnPool;
 use crate::slot::ClientSlot;
 use crate::unblock::{no_runtime, shut_down_before_start};
@@ -42,17 +46,68 @@ use crate::unblock::{no_runtime, shut_down_before_start};
 /// the rest of the queue to a new blocking task.
 pub(crate) const BATCH: usize = 64;
 
-/// A call waiting for its turn, its types erased (also what a `Dedicated`
-/// sends to its thread).
-pub(crate) type Job<T> = Box<dyn QueuedCall<T>>;
+/// The payload of a panic, on its way to the awaiter.
+pub(crate) type Payload = Box<dyn Any + Send>;
 
-/// One call, in two steps, so that the last call of a run can give the client
+/// What a call sends back: its result, or the payload of its panic.
+pub(crate) type Outcome<R> = Result<R, Payload>;
+
+/// Where a queued call runs: a client, and what happens around each call on
+/// it. A plain client (`Dedicated`'s) and an `Exclusive`'s [`ClientSlot`]
+/// just lend it; a pool's place may have to make its client first, and
+/// checks or replaces it after the call.
+pub(crate) trait Seat<T: ?Sized> {
+    /// Whether the seat has its client (a pool's place may be empty); free
+    /// seats with a client are handed out first.
+    fn ready(&self) -> bool {
+        true
+    }
+
+    /// The cancel hook of the client here, for a call armed before it knew
+    /// where it would run ([`Arming::AtBegin`]).
+    fn hook(&self) -> Option<&Arc<Hook>> {
+        None
+    }
+
+    /// The client, for one call; if the seat cannot make it, the panic the
+    /// call ends with instead.
+    fn client(&mut self) -> Result<&mut T, Payload>;
+
+    /// After a call on the client has ended (and a cancel hook that began for
+    /// it has returned): `panicked` if it unwound.
+    fn ended(&mut self, panicked: bool) {
+        let _ = panicked;
+    }
+}
+
+/// A client that is its own seat: a `Dedicated`'s, on its thread.
+pub(crate) struct Alone<T>(pub(crate) T);
+
+impl<T> Seat<T> for Alone<T> {
+    fn client(&mut self) -> Result<&mut T, Payload> {
+        Ok(&mut self.0)
+    }
+}
+
+impl<T> Seat<T> for ClientSlot<T> {
+    fn client(&mut self) -> Result<&mut T, Payload> {
+        Ok(self)
+    }
+}
+
+/// A call waiting for its turn, its types erased (also what a `Dedicated`
+/// sends to its thread), run on a seat `S` that lends a `T`.
+pub(crate) type Job<T, S = Alone<T>> = Box<dyn QueuedCall<T, S>>;
+
+/// One call, in two steps, so that the last call of a run can give the seat
 /// back before its future learns the result: an awaiter that then calls
 /// `Exclusive::try_unwrap` finds the client there.
-pub(crate) trait QueuedCall<T>: Send {
-    /// Runs the call on `client` and keeps its outcome; does nothing if its
-    /// future is gone (or, armed, was dropped before its turn).
-    fn run(&mut self, client: &mut T);
+pub(crate) trait QueuedCall<T: ?Sized, S>: Send {
+    /// Runs the call on the seat's client and keeps its outcome; does nothing
+    /// if its future is gone (or, armed, was dropped before its turn).
+    fn run(&mut self, seat: &mut S);
+    /// Whether the call's future is gone, so that it will not run.
+    fn is_gone(&self) -> bool;
     /// Sends the outcome to the call's future, if it ran.
     fn deliver(self: Box<Self>);
 }
@@ -68,17 +123,19 @@ struct Pending<F, R> {
     span: tracing::Span,
 }
 
-impl<T, F, R> QueuedCall<T> for Pending<F, R>
+impl<T, S, F, R> QueuedCall<T, S> for Pending<F, R>
 where
+    T: ?Sized,
+    S: Seat<T>,
     F: FnOnce(&mut T) -> R + Send,
     R: Send,
 {
-    fn run(&mut self, client: &mut T) {
+    fn run(&mut self, seat: &mut S) {
         let Some(f) = self.f.take() else {
             return;
         };
         let running = match self.ticket.take() {
-            Some(ticket) => match ticket.begin() {
+            Some(ticket) => match ticket.begin(Seat::<T>::hook(seat)) {
                 Some(running) => Some(running),
                 None => return,
             },
@@ -87,10 +144,23 @@ where
         };
         #[cfg(feature = "tracing")]
         let _entered = self.span.enter();
-        self.outcome = Some(panic::catch_unwind(AssertUnwindSafe(|| f(client))));
+        let outcome = match Seat::<T>::client(seat) {
+            Ok(client) => panic::catch_unwind(AssertUnwindSafe(|| f(client))),
+            Err(payload) => {
+                drop(running);
+                self.outcome = Some(Err(payload));
+                return;
+            }
+        };
         // The call has ended: a hook that began for it has returned once this
-        // is dropped, before the client goes to the next call.
+        // is dropped, before the seat looks at the client or lends it again.
         drop(running);
+        Seat::<T>::ended(seat, outcome.is_err());
+        self.outcome = Some(outcome);
+    }
+
+    fn is_gone(&self) -> bool {
+        self.f.is_none() || self.reply.is_closed()
     }
 
     fn deliver(self: Box<Self>) {
@@ -105,39 +175,71 @@ where
 /// A job that nobody awaits: runs `0` on the client, delivers nothing.
 pub(crate) struct Unawaited<F>(pub(crate) Option<F>);
 
-impl<T, F: FnOnce(&mut T) + Send> QueuedCall<T> for Unawaited<F> {
-    fn run(&mut self, client: &mut T) {
+impl<T, S, F> QueuedCall<T, S> for Unawaited<F>
+where
+    T: ?Sized,
+    S: Seat<T>,
+    F: FnOnce(&mut T) + Send,
+{
+    fn run(&mut self, seat: &mut S) {
         if let Some(f) = self.0.take() {
-            f(client);
+            if let Ok(client) = Seat::<T>::client(seat) {
+                f(client);
+            }
         }
+    }
+
+    fn is_gone(&self) -> bool {
+        false
     }
 
     fn deliver(self: Box<Self>) {}
 }
 
-/// What a call sends back: its result, or the payload of its panic.
-pub(crate) type Outcome<R> = Result<R, Box<dyn Any + Send>>;
+/// How a call is armed for a cancel hook (see `cancel`).
+pub(crate) enum Arming {
+    /// Not at all: the handle has no hook.
+    Not,
+    /// With the hook of the handle's one client.
+    With(Arc<Hook>),
+    /// With the hook of the seat it gets, when it begins (a pool's).
+    AtBegin,
+}
+
+impl From<Option<&Arc<Hook>>> for Arming {
+    fn from(hook: Option<&Arc<Hook>>) -> Self {
+        match hook {
+            Some(hook) => Arming::With(Arc::clone(hook)),
+            None => Arming::Not,
+        }
+    }
+}
 
 /// A call `f` made ready to wait for its turn: the job that runs it, the
-/// watch its future holds (with a `hook`: dropped before the call begins it
-/// skips it, while the call runs it runs the hook; hold it until the reply
-/// came), and where the outcome arrives. A job whose future is gone does not
-/// run.
-pub(crate) fn job<T, F, R>(
+/// watch its future holds (if armed: dropped before the call begins it skips
+/// it, while the call runs it runs the hook; hold it until the reply came),
+/// and where the outcome arrives. A job whose future is gone does not run.
+pub(crate) fn job<T, S, F, R>(
     f: F,
-    hook: Option<&Arc<Hook>>,
-) -> (Job<T>, Option<Watch>, oneshot::Receiver<Outcome<R>>)
+    arming: &Arming,
+) -> (Job<T, S>, Option<Watch>, oneshot::Receiver<Outcome<R>>)
 where
+    T: ?Sized + 'static,
+    S: Seat<T> + 'static,
     F: FnOnce(&mut T) -> R + Send + 'static,
     R: Send + 'static,
 {
     let (reply, outcome) = oneshot::channel();
-    let (watch, ticket) = match hook {
-        Some(hook) => {
+    let (watch, ticket) = match arming {
+        Arming::Not => (None, None),
+        Arming::With(hook) => {
             let (watch, ticket) = arm(hook);
             (Some(watch), Some(ticket))
         }
-        None => (None, None),
+        Arming::AtBegin => {
+            let (watch, ticket) = arm_later();
+            (Some(watch), Some(ticket))
+        }
     };
     let job = Box::new(Pending {
         f: Some(f),
@@ -151,45 +253,66 @@ where
     (job, watch, outcome)
 }
 
-/// One client whose calls take turns, and the calls waiting for it (not
-/// `turns::Turns`, the semaphore of `Handle::with_limit` and `Pool`).
-pub(crate) struct Lineup<T> {
-    state: Mutex<State<T>>,
+/// Seats whose calls take turns, and the calls waiting for one (not
+/// `turns::Turns`, the semaphore of `Handle::with_limit`).
+pub(crate) struct Lineup<T: ?Sized, S> {
+    state: Mutex<State<T, S>>,
 }
 
-struct State<T> {
-    // `Some` when no runner holds the client (and then `queue` is empty).
-    client: Option<ClientSlot<T>>,
-    queue: VecDeque<Job<T>>,
+struct State<T: ?Sized, S> {
+    // The seats no runner holds (and while there is one, `queue` is empty):
+    // seats with a client at the back, where calls take them from.
+    free: Vec<S>,
+    queue: VecDeque<Job<T, S>>,
+    // The queue's length at which it next drops the calls whose futures are
+    // gone.
+    prune_at: usize,
 }
 
-impl<T: Send + 'static> Lineup<T> {
-    pub(crate) fn new(client: T) -> Self {
+/// The queue length below which dead calls are only skipped, not pruned.
+const PRUNE_FROM: usize = 64;
+
+/// A snapshot of a lineup, for `Pool::status`.
+pub(crate) struct Counts {
+    /// Free seats with a client.
+    pub(crate) ready: usize,
+    /// Free seats without one.
+    pub(crate) empty: usize,
+    /// Queued calls whose futures are still there.
+    pub(crate) waiting: usize,
+}
+
+impl<T, S> Lineup<T, S>
+where
+    T: ?Sized + 'static,
+    S: Seat<T> + Send + 'static,
+{
+    pub(crate) fn new(seats: Vec<S>) -> Self {
         Lineup {
             state: Mutex::new(State {
-                client: Some(ClientSlot::new(client)),
+                free: seats,
                 queue: VecDeque::new(),
+                prune_at: PRUNE_FROM,
             }),
         }
     }
 
-    /// Runs `f` on the client when it is this call's turn. Lazy: nothing
-    /// happens before the first poll. With a `hook`, the call is armed with
-    /// it (see `cancel`): dropped before its turn it does not run, dropped
-    /// while it runs the hook interrupts it.
+    /// Runs `f` on a seat's client when it is this call's turn. Lazy:
+    /// nothing happens before the first poll. Armed (see `cancel`), dropped
+    /// before its turn it does not run, dropped while it runs the hook
+    /// interrupts it.
     pub(crate) fn call<F, R>(
         self: &Arc<Self>,
-        hook: Option<&Arc<Hook>>,
+        arming: Arming,
         f: F,
-    ) -> impl Future<Output = R> + Send + 'static + use<T, F, R>
+    ) -> impl Future<Output = R> + Send + 'static + use<T, S, F, R>
     where
         F: FnOnce(&mut T) -> R + Send + 'static,
         R: Send + 'static,
     {
         let turns = Arc::clone(self);
-        let hook = hook.cloned();
         async move {
-            let (job, watch, outcome) = job(f, hook.as_ref());
+            let (job, watch, outcome) = job(f, &arming);
             turns.start_or_queue(job);
             // Dropped after the reply came (or with this future): dropping it
             // first would read as "cancelled while running".
@@ -203,14 +326,14 @@ impl<T: Send + 'static> Lineup<T> {
         }
     }
 
-    /// Takes the client to the pool with `job` if it is free, or queues
-    /// `job` behind the calls that wait for it.
-    fn start_or_queue(self: &Arc<Self>, job: Job<T>) {
+    /// Takes a free seat to the pool with `job` if there is one, or queues
+    /// `job` behind the calls that wait for one.
+    fn start_or_queue(self: &Arc<Self>, job: Job<T, S>) {
         let mut state = self.lock();
-        if state.client.is_none() {
-            return state.queue.push_back(job);
+        if state.free.is_empty() {
+            return state.push(job);
         }
-        // Checked before the client leaves the state, so that a call polled
+        // Checked before the seat leaves the state, so that a call polled
         // outside a runtime leaves everything as it was.
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             drop(state);
@@ -218,50 +341,79 @@ impl<T: Send + 'static> Lineup<T> {
         };
         let runner = Runner {
             turns: Arc::clone(self),
-            client: state.client.take(),
+            seat: state.free.pop(),
         };
         drop(state);
         runner.spawn(&runtime, job);
     }
 }
 
-impl<T> Lineup<T> {
-    fn lock(&self) -> MutexGuard<'_, State<T>> {
+impl<T: ?Sized, S> State<T, S> {
+    fn push(&mut self, job: Job<T, S>) {
+        if self.queue.len() >= self.prune_at {
+            self.queue.retain(|job| !job.is_gone());
+            self.prune_at = PRUNE_FROM.max(2 * self.queue.len());
+        }
+        self.queue.push_back(job);
+    }
+}
+
+impl<T: ?Sized, S> Lineup<T, S> {
+    fn lock(&self) -> MutexGuard<'_, State<T, S>> {
         // Nothing panics while the lock is held (the calls run outside it).
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The client, when no call holds it.
-    pub(crate) fn get_mut(&mut self) -> Option<&mut T> {
-        self.state
+    /// The free seats (all of them, when no call holds one).
+    pub(crate) fn free_mut(&mut self) -> &mut Vec<S> {
+        &mut self
+            .state
             .get_mut()
             .unwrap_or_else(PoisonError::into_inner)
-            .client
-            .as_deref_mut()
+            .free
     }
 
-    /// The client, when no call holds it.
-    pub(crate) fn into_inner(self) -> Option<T> {
+    /// The free seats (all of them, when no call holds one).
+    pub(crate) fn into_free(self) -> Vec<S> {
         self.state
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner)
-            .client
-            .map(ClientSlot::into_inner)
+            .free
+    }
+
+    /// A snapshot of the free seats (`ready` tells those with a client)
+    /// and the calls waiting.
+    pub(crate) fn counts(&self, ready: impl Fn(&S) -> bool) -> Counts {
+        let state = self.lock();
+        let ready = state.free.iter().filter(|seat| ready(seat)).count();
+        Counts {
+            ready,
+            empty: state.free.len() - ready,
+            waiting: state.queue.iter().filter(|job| !job.is_gone()).count(),
+        }
     }
 }
 
-/// Holds the client on a pool thread and runs the queue.
-struct Runner<T: Send + 'static> {
-    turns: Arc<Lineup<T>>,
+/// Holds a seat on a pool thread and runs the queue.
+struct Runner<T, S>
+where
+    T: ?Sized + 'static,
+    S: Seat<T> + Send + 'static,
+{
+    turns: Arc<Lineup<T, S>>,
     // `None` once given back.
-    client: Option<ClientSlot<T>>,
+    seat: Option<S>,
 }
 
-impl<T: Send + 'static> Runner<T> {
+impl<T, S> Runner<T, S>
+where
+    T: ?Sized + 'static,
+    S: Seat<T> + Send + 'static,
+{
     /// Runs `first`, then the queue, on a blocking-pool thread. If the
     /// runtime is shutting down, the closure is dropped unrun, and `Drop`
-    /// gives the client back and drops the queue.
-    fn spawn(self, runtime: &tokio::runtime::Handle, first: Job<T>) {
+    /// gives the seat back and drops the queue.
+    fn spawn(self, runtime: &tokio::runtime::Handle, first: Job<T, S>) {
         drop(runtime.spawn_blocking(move || {
             let _on_pool = OnPool::enter();
             self.drain(first);
@@ -269,20 +421,21 @@ impl<T: Send + 'static> Runner<T> {
     }
 
     /// Runs `first` and the calls queued behind it, at most `BATCH` in a
-    /// row; then, if more are queued, hands the client and the queue to a new
-    /// blocking task. The client goes back to the state under the same lock
+    /// row; then, if more are queued, hands the seat and the queue to a new
+    /// blocking task. The seat goes back to the state under the same lock
     /// that finds the queue empty, so that no call is left queued behind a
-    /// free client, and before the last call's result is sent, so that its
-    /// awaiter finds the client free.
-    fn drain(mut self, first: Job<T>) {
+    /// free seat, and before the last call's result is sent, so that its
+    /// awaiter finds the seat free.
+    fn drain(mut self, first: Job<T, S>) {
         let mut job = first;
         let mut ran = 0;
         loop {
-            job.run(self.client.as_deref_mut().expect(HELD));
+            job.run(self.seat.as_mut().expect(HELD));
             ran += 1;
             let mut state = self.turns.lock();
             let Some(next) = state.queue.pop_front() else {
-                state.client = self.client.take();
+                let seat = self.seat.take().expect(HELD);
+                give_back(&mut state, seat);
                 drop(state);
                 // Its `Arc` too, before the result goes out.
                 drop(self);
@@ -303,20 +456,34 @@ impl<T: Send + 'static> Runner<T> {
     }
 }
 
-const HELD: &str = "a runner holds the client until it gives it back";
+/// Puts a seat back with the free ones: one with a client at the back, to be
+/// handed out next, an empty one at the front.
+fn give_back<T: ?Sized, S: Seat<T>>(state: &mut State<T, S>, seat: S) {
+    if seat.ready() {
+        state.free.push(seat);
+    } else {
+        state.free.insert(0, seat);
+    }
+}
 
-impl<T: Send + 'static> Drop for Runner<T> {
+const HELD: &str = "a runner holds its seat until it gives it back";
+
+impl<T, S> Drop for Runner<T, S>
+where
+    T: ?Sized + 'static,
+    S: Seat<T> + Send + 'static,
+{
     /// Only when the runner did not finish: its closure was dropped unrun
-    /// because the runtime is shutting down. The client goes back to the
+    /// because the runtime is shutting down. The seat goes back to the
     /// state, and the queued calls are dropped unrun, which tells their
     /// futures so.
     fn drop(&mut self) {
-        let Some(client) = self.client.take() else {
+        let Some(seat) = self.seat.take() else {
             return;
         };
         let mut state = self.turns.lock();
-        state.client = Some(client);
         let queue = std::mem::take(&mut state.queue);
+        give_back(&mut state, seat);
         drop(state);
         drop(queue);
     }

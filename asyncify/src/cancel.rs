@@ -154,7 +154,10 @@ struct Call {
     hook_done: Mutex<()>,
     // Signalled when a hook that had begun has returned.
     hooked: Condvar,
-    hook: Arc<Hook>,
+    // Set when the call is armed, or (a pool's call, armed before it knows
+    // which client it gets) by `Ticket::begin`, before the call is `Running`:
+    // only a running call's hook is ever read.
+    hook: OnceLock<Arc<Hook>>,
 }
 
 impl Call {
@@ -184,7 +187,9 @@ impl Call {
             // The call ended before this task began: nothing to cancel.
             return;
         }
-        self.hook.fire();
+        if let Some(hook) = self.hook.get() {
+            hook.fire();
+        }
         // Under the lock, so that `Running::drop`, which checks the phase
         // under it before waiting, cannot miss the signal.
         let done = self.lock();
@@ -197,11 +202,21 @@ impl Call {
 /// Arms a call on a client with `hook`: the [`Watch`] goes into the call's
 /// future, the [`Ticket`] to the thread that will run it.
 pub(crate) fn arm(hook: &Arc<Hook>) -> (Watch, Ticket) {
+    arm_with(OnceLock::from(Arc::clone(hook)))
+}
+
+/// Arms a call whose hook is known only when it begins: that of the client
+/// it gets (a pool's), passed to [`Ticket::begin`].
+pub(crate) fn arm_later() -> (Watch, Ticket) {
+    arm_with(OnceLock::new())
+}
+
+fn arm_with(hook: OnceLock<Arc<Hook>>) -> (Watch, Ticket) {
     let call = Arc::new(Call {
         phase: AtomicU8::new(Phase::Waiting as u8),
         hook_done: Mutex::new(()),
         hooked: Condvar::new(),
-        hook: Arc::clone(hook),
+        hook,
     });
     (Watch(Arc::clone(&call)), Ticket(call))
 }
@@ -252,8 +267,13 @@ pub(crate) struct Ticket(Arc<Call>);
 
 impl Ticket {
     /// Marks the call as running, or returns `None` if its future was dropped
-    /// before it began (the call must then not run).
-    pub(crate) fn begin(self) -> Option<Running> {
+    /// before it began (the call must then not run). A call armed with
+    /// [`arm_later`] gets `hook` here, the hook of the client it runs on.
+    pub(crate) fn begin(self, hook: Option<&Arc<Hook>>) -> Option<Running> {
+        if let Some(hook) = hook {
+            // Before `Running`, which publishes it to the future's drop.
+            let _ = self.0.hook.set(Arc::clone(hook));
+        }
         // Only the future's drop moves a call out of `Waiting`, to `Skipped`.
         match self.0.advance(Phase::Waiting, Phase::Running) {
             Ok(()) => Some(Running(self.0)),
@@ -321,7 +341,7 @@ where
     let call = unblock(move || {
         // Declared before `running`, so dropped after it, even on unwind.
         let mut held = held;
-        let running = ticket.begin()?;
+        let running = ticket.begin(None)?;
         let result = f(&mut held);
         drop(running);
         drop(held);
@@ -377,7 +397,7 @@ mod tests {
         let (hook, count) = counting();
         let (watch, ticket) = arm(&hook);
         drop(watch);
-        assert!(ticket.begin().is_none());
+        assert!(ticket.begin(None).is_none());
         assert_eq!(count.load(Ordering::SeqCst), 0);
     }
 
@@ -385,7 +405,7 @@ mod tests {
     fn ended_before_drop_runs_no_hook() {
         let (hook, count) = counting();
         let (watch, ticket) = arm(&hook);
-        drop(ticket.begin().unwrap());
+        drop(ticket.begin(None).unwrap());
         drop(watch);
         std::thread::sleep(std::time::Duration::from_millis(20));
         assert_eq!(count.load(Ordering::SeqCst), 0);
@@ -395,7 +415,7 @@ mod tests {
     fn requested_but_ended_first_runs_no_hook() {
         let (hook, count) = counting();
         let (watch, ticket) = arm(&hook);
-        let running = ticket.begin().unwrap();
+        let running = ticket.begin(None).unwrap();
         let call = Arc::clone(&watch.0);
         // Dropped as the future would be, with the hook task held back.
         call.advance(Phase::Running, Phase::Requested).unwrap();
@@ -418,7 +438,7 @@ mod tests {
             flag.store(true, Ordering::SeqCst);
         });
         let (watch, ticket) = arm(&hook);
-        let running = ticket.begin().unwrap();
+        let running = ticket.begin(None).unwrap();
         let call = Arc::clone(&watch.0);
         // Outside a runtime, the hook task runs on a thread of its own.
         drop(watch);
@@ -435,6 +455,33 @@ mod tests {
         ender.join().unwrap();
         assert!(returned.load(Ordering::SeqCst));
         assert_eq!(call.phase(), Phase::Ended);
+    }
+
+    #[test]
+    fn a_call_armed_later_runs_the_hook_it_began_with() {
+        let (unused, unused_count) = counting();
+        let (hook, count) = counting();
+        let (watch, ticket) = arm_later();
+        let running = ticket.begin(Some(&hook)).unwrap();
+        let call = Arc::clone(&watch.0);
+        // Outside a runtime, the hook task runs on a thread of its own.
+        drop(watch);
+        while call.phase() != Phase::Hooked {
+            std::thread::yield_now();
+        }
+        drop(running);
+        assert_eq!(count.load(Ordering::SeqCst), 1);
+        // A hook passed to a call armed with one already is not used.
+        let (watch, ticket) = arm(&hook);
+        let running = ticket.begin(Some(&unused)).unwrap();
+        let call = Arc::clone(&watch.0);
+        drop(watch);
+        while call.phase() != Phase::Hooked {
+            std::thread::yield_now();
+        }
+        drop(running);
+        assert_eq!(count.load(Ordering::SeqCst), 2);
+        assert_eq!(unused_count.load(Ordering::SeqCst), 0);
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, OnceLock, mpsc};
 use std::thread;
 
-use crate::batch::{self, Job};
+use crate::batch::{self, Alone, Arming, Job};
 use crate::cancel::{self, Hook, panic_message};
 use crate::offload::{Offload, OffloadMut};
 
@@ -270,7 +270,7 @@ impl<T: 'static> Dedicated<T> {
         async move {
             // With a hook, the call is armed: dropping this future (the
             // watch) before the call begins skips it, while it runs hooks it.
-            let (job, _watch, outcome) = batch::job(f, cancel.as_ref());
+            let (job, _watch, outcome) = batch::job(f, &Arming::from(cancel.as_ref()));
             let status = Arc::clone(&shared.status);
             let sent = shared.jobs.send(job);
             drop(shared);
@@ -298,7 +298,7 @@ where
     F: FnOnce() -> T,
 {
     let mut client = match panic::catch_unwind(AssertUnwindSafe(factory)) {
-        Ok(client) => client,
+        Ok(client) => Alone(client),
         Err(payload) => {
             let _ = status.failure.set(format!(
                 "its factory panicked: {}",

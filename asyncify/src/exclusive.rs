@@ -2,9 +2,10 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
-use crate::batch::Lineup;
+use crate::batch::{Arming, Lineup};
 use crate::cancel::{self, Hook};
 use crate::offload::{Offload, OffloadMut};
+use crate::slot::ClientSlot;
 
 /// A clonable handle to a blocking client whose calls take turns, each with
 /// `&mut T`.
@@ -58,7 +59,7 @@ use crate::offload::{Offload, OffloadMut};
 pub struct Exclusive<T> {
     // The last `Arc` (a handle's, a call's future, or the pool thread that
     // runs the calls) drops the client, off the workers.
-    shared: Arc<Lineup<T>>,
+    shared: Arc<Lineup<T, ClientSlot<T>>>,
     // Set by `on_cancel`, on the only handle, so that every clone has it.
     cancel: Option<Arc<Hook>>,
 }
@@ -70,7 +71,7 @@ where
     /// Wraps `client` in a handle whose calls take turns.
     pub fn new(client: T) -> Self {
         Exclusive {
-            shared: Arc::new(Lineup::new(client)),
+            shared: Arc::new(Lineup::new(vec![ClientSlot::new(client)])),
             cancel: None,
         }
     }
@@ -199,7 +200,7 @@ where
         C: Fn() + Send + Sync + 'static,
     {
         let client: &T = Arc::get_mut(&mut self.shared)
-            .and_then(Lineup::get_mut)
+            .and_then(|shared| shared.free_mut().last_mut())
             .expect(
                 "`asyncify::Exclusive::on_cancel`: the handle has been cloned or has a call in \
                  progress; call it on the new handle, `Exclusive::new(client).on_cancel(..)`",
@@ -239,7 +240,7 @@ where
     {
         // The call runs on the pool thread that holds the client: the one
         // this call takes it to, or the one running the calls queued before.
-        self.shared.call(self.cancel.as_ref(), f)
+        self.shared.call(Arming::from(self.cancel.as_ref()), f)
     }
 }
 
@@ -254,7 +255,13 @@ impl<T> Exclusive<T> {
     pub fn try_unwrap(this: Self) -> Result<T, Self> {
         Arc::try_unwrap(this.shared)
             // The only `Arc`: no call holds the client.
-            .map(|turns| turns.into_inner().expect("no call holds the client"))
+            .map(|turns| {
+                turns
+                    .into_free()
+                    .pop()
+                    .expect("no call holds the client")
+                    .into_inner()
+            })
             .map_err(|shared| Exclusive {
                 shared,
                 cancel: this.cancel,

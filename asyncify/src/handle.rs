@@ -144,7 +144,7 @@ where
         );
         Handle {
             slot: Arc::new(ClientSlot::new(client)),
-            limit: Some(Turns::new(n, ())),
+            limit: Some(Turns::new(n)),
             cancel: None,
         }
     }

@@ -2,15 +2,15 @@ use std::fmt;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 use std::task::Poll;
 
 use tokio::sync::Semaphore;
 
-use crate::cancel::{self, Hook, unblock_armed};
+use crate::batch::{Arming, Lineup, Payload, Seat};
+use crate::cancel::{self, Hook};
 use crate::offload::{Offload, OffloadMut};
 use crate::slot::ClientSlot;
-use crate::turns::{Turn, Turns};
 use crate::unblock::unblock;
 
 /// The number of clients a [`PoolBuilder`] makes unless told otherwise with
@@ -40,9 +40,16 @@ pub const DEFAULT_POOL_SIZE: usize = 4;
 ///   blocking pool, never on an async worker.
 /// - **Waiting** for a free client happens in the calling task, in the order
 ///   the calls asked (the order of their first poll), with no pool thread
-///   parked; a call dropped while it waits leaves the queue. This is the
-///   queue of [`Handle::with_limit`](crate::Handle::with_limit): a `Pool` of
-///   `n` runs at most `n` calls at once.
+///   parked; a call dropped while it waits leaves the queue (it never runs).
+///   A `Pool` of `n` runs at most `n` calls at once.
+/// - **Queued calls cost less than one trip to the pool each**: this is the
+///   queue of an [`Exclusive`](crate::Exclusive), with one seat per client.
+///   The pool thread that runs a call on a client also runs the calls
+///   queued for the pool when it ends, one after another, at most 64 in a
+///   row (then it hands the client and the queue to a new blocking task,
+///   which joins the back of the blocking pool's queue, so that a busy pool
+///   cannot keep threads from the program's other blocking work). An
+///   uncontended call makes one trip, as `spawn_blocking` does.
 /// - **A call that panics** gives its client up, which may be in any state:
 ///   on the call's pool thread, the client is dropped and the factory makes a
 ///   replacement, then the panic resumes in the awaiting task as usual (so
@@ -119,16 +126,19 @@ pub const DEFAULT_POOL_SIZE: usize = 4;
 /// # }
 /// ```
 pub struct Pool<T> {
-    // The last `Arc` (a clone's, or a call's turn) drops the clients, each
-    // through its `ClientSlot`, off the workers.
-    shared: Arc<Turns<Places<T>>>,
+    // The last `Arc` (a clone's, a call's future, or a pool thread running
+    // calls) drops the clients, each through its `ClientSlot`, off the
+    // workers.
+    shared: Arc<Lineup<T, Place<T>>>,
+    size: usize,
+    // Whether the pool has cancel hooks: its calls are then armed, with the
+    // hook of the client they get.
+    hooked: bool,
 }
 
-/// What a [`Pool`]'s places hold, and how to fill one.
-struct Places<T> {
-    // The free places: clients, then (at the front) empty places. Calls take
-    // from the back, so the client used last is used next.
-    free: Mutex<Vec<Place<T>>>,
+/// What every place of a [`Pool`] shares: how to make a client, its hook and
+/// its check.
+struct Config<T> {
     factory: Factory<T>,
     make_hook: Option<MakeHook<T>>,
     recycle: Option<Recycle<T>>,
@@ -138,94 +148,63 @@ type Factory<T> = Arc<dyn Fn() -> Result<T, String> + Send + Sync>;
 type MakeHook<T> = Arc<dyn Fn(&T) -> Box<dyn Fn() + Send + Sync> + Send + Sync>;
 type Recycle<T> = Arc<dyn Fn(&mut T) -> bool + Send + Sync>;
 
-/// One client's place: its client (`None` until the factory has made one)
-/// and, on a pool with `on_cancel`, its hook (made empty with the place,
-/// set from the client when the factory makes it).
+/// One client's place, the seat a call runs on: its client (`None` until the
+/// factory has made one) and, on a pool with `on_cancel`, its hook (made
+/// empty with the place, set from the client when the factory makes it).
 struct Place<T> {
     client: Option<ClientSlot<T>>,
     hook: Option<Arc<Hook>>,
+    config: Arc<Config<T>>,
 }
 
-impl<T> Places<T> {
-    fn lock(&self) -> MutexGuard<'_, Vec<Place<T>>> {
-        // Nothing panics while the lock is held.
-        self.free.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn empty_place(&self) -> Place<T> {
+impl<T: Send + 'static> Place<T> {
+    fn empty(config: &Arc<Config<T>>) -> Self {
         Place {
             client: None,
-            hook: self.make_hook.as_ref().map(|_| Hook::empty()),
+            hook: config.make_hook.as_ref().map(|_| Hook::empty()),
+            config: Arc::clone(config),
         }
     }
 
-    /// A place for a client the factory made: with its hook, if the pool
+    /// Gives the place a client the factory made, and its hook, if the pool
     /// has one.
-    fn fill(&self, place: &mut Place<T>, client: T)
-    where
-        T: Send + 'static,
-    {
-        if let Some(make) = &self.make_hook {
-            // The place's hook was made unset with it (`empty_place`: a call
-            // that draws an empty place is armed with that hook before the
-            // factory runs), or there is none yet (a place being built). A
-            // place that loses its client gets a new unset hook, since the
-            // old one may still be held by a hook task of the old client.
-            let hook = place.hook.get_or_insert_with(Hook::empty);
+    fn fill(&mut self, client: T) {
+        if let Some(make) = &self.config.make_hook {
+            // The place's hook was made unset with it (`empty`: a call that
+            // gets an empty place begins with that hook before the factory
+            // runs). A place that loses its client gets a new unset hook,
+            // since the old one may still be held by a hook task of the old
+            // client.
+            let hook = self.hook.get_or_insert_with(Hook::empty);
             cancel::make_hook(hook, &client, |client| make(client));
         }
-        place.client = Some(ClientSlot::new(client));
+        self.client = Some(ClientSlot::new(client));
     }
 
-    fn put_back(&self, place: Place<T>) {
-        let mut free = self.lock();
-        if place.client.is_some() {
-            free.push(place);
-        } else {
-            free.insert(0, place);
-        }
-    }
-}
-
-/// A call's turn on the pool, with the place it took; dropping it puts the
-/// place back, then gives the turn to the next call.
-struct PoolCall<T: Send + 'static> {
-    // `None` only while being dropped.
-    place: Option<Place<T>>,
-    turn: Turn<Places<T>>,
-}
-
-impl<T: Send + 'static> PoolCall<T> {
-    fn places(&self) -> &Places<T> {
-        self.turn.turns().store()
-    }
-
-    /// Runs the call, on its pool thread. A call that panics gives its
-    /// client up (it may have left it in any state): the client is dropped
-    /// here and the factory makes a replacement, before the panic resumes
-    /// towards the awaiter and before the turn goes to the next call.
-    fn run<R>(&mut self, f: impl FnOnce(&mut T) -> R) -> R {
-        let client = self.client();
-        match panic::catch_unwind(AssertUnwindSafe(|| f(client))) {
-            Ok(result) => {
-                self.recycle();
-                result
-            }
-            Err(payload) => {
-                self.give_up();
-                panic::resume_unwind(payload)
-            }
-        }
+    /// Makes the client of an empty place, on the pool thread of the call
+    /// that got it; a factory error (or panic) is that call's panic, and the
+    /// place stays empty.
+    fn make(&mut self) -> Result<(), Payload> {
+        let made = panic::catch_unwind(AssertUnwindSafe(|| match (self.config.factory)() {
+            Ok(client) => client,
+            Err(error) => panic!(
+                "`asyncify::Pool`: this call did not run: its client had been given up after a \
+                 panic, and the pool's factory failed to make a new one: {error}. The pool tries \
+                 the factory again on the next call that needs this client"
+            ),
+        }))?;
+        self.fill(made);
+        Ok(())
     }
 
     /// Runs the pool's `recycle` check, if it has one, on the client of a
     /// call that returned; a client that fails it (or whose check panics)
     /// is given up like a panicked call's.
     fn recycle(&mut self) {
-        let Some(check) = self.places().recycle.clone() else {
+        let Some(check) = self.config.recycle.clone() else {
             return;
         };
-        let Some(client) = self.place.as_mut().and_then(|place| place.client.as_mut()) else {
+        let Some(client) = self.client.as_mut() else {
             return;
         };
         if !panic::catch_unwind(AssertUnwindSafe(|| check(client))).unwrap_or(false) {
@@ -233,41 +212,16 @@ impl<T: Send + 'static> PoolCall<T> {
         }
     }
 
-    /// The place's client, made first by the factory if the place is empty.
-    /// A factory error is this call's panic (the place stays empty).
-    fn client(&mut self) -> &mut T {
-        let Self { place, turn } = self;
-        let place = place
-            .as_mut()
-            .expect("a call holds its place until dropped");
-        if place.client.is_none() {
-            match (turn.turns().store().factory)() {
-                Ok(client) => turn.turns().store().fill(place, client),
-                Err(error) => panic!(
-                    "`asyncify::Pool`: this call did not run: its client had been given up after \
-                     a panic, and the pool's factory failed to make a new one: {error}. The pool \
-                     tries the factory again on the next call that needs this client"
-                ),
-            }
-        }
-        place.client.as_mut().expect("filled above")
-    }
-
     /// Drops the client of a call that panicked and runs the factory for a
     /// new one; if it fails, the place stays empty, and the next call that
     /// gets it tries again (and reports the error if it fails then).
     fn give_up(&mut self) {
-        let empty = self.places().empty_place();
-        let broken = self.place.replace(empty);
+        let config = Arc::clone(&self.config);
+        let broken = std::mem::replace(self, Place::empty(&config));
         // A panic of the broken client's destructor stays here.
         let _ = panic::catch_unwind(AssertUnwindSafe(|| drop(broken)));
-        let made = panic::catch_unwind(AssertUnwindSafe(|| (self.places().factory)()));
-        let Self { place, turn } = self;
-        let place = place
-            .as_mut()
-            .expect("a call holds its place until dropped");
-        match made {
-            Ok(Ok(client)) => turn.turns().store().fill(place, client),
+        match panic::catch_unwind(AssertUnwindSafe(|| (config.factory)())) {
+            Ok(Ok(client)) => self.fill(client),
             #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
             Ok(Err(error)) => {
                 #[cfg(feature = "tracing")]
@@ -290,12 +244,32 @@ impl<T: Send + 'static> PoolCall<T> {
     }
 }
 
-impl<T: Send + 'static> Drop for PoolCall<T> {
-    fn drop(&mut self) {
-        // Back before the turn (a field, dropped after this), so that a call
-        // with a turn always finds a place.
-        if let Some(place) = self.place.take() {
-            self.places().put_back(place);
+impl<T: Send + 'static> Seat<T> for Place<T> {
+    fn ready(&self) -> bool {
+        self.client.is_some()
+    }
+
+    fn hook(&self) -> Option<&Arc<Hook>> {
+        self.hook.as_ref()
+    }
+
+    fn client(&mut self) -> Result<&mut T, Payload> {
+        if self.client.is_none() {
+            self.make()?;
+        }
+        Ok(self.client.as_deref_mut().expect("made above"))
+    }
+
+    /// A call that panicked gives its client up (it may have left it in any
+    /// state): the client is dropped here and the factory makes a
+    /// replacement, before the panic resumes towards the awaiter and before
+    /// the place takes the next call. A call that returned gets the
+    /// `recycle` check.
+    fn ended(&mut self, panicked: bool) {
+        if panicked {
+            self.give_up();
+        } else {
+            self.recycle();
         }
     }
 }
@@ -372,33 +346,15 @@ where
         F: FnOnce(&mut T) -> R + Send + 'static,
         R: Send + 'static,
     {
-        let shared = Arc::clone(&self.shared);
-        async move {
-            // Waiting here, in the calling task, takes no pool thread.
-            let turn = shared.take().await;
-            let place = {
-                let mut free = turn.turns().store().lock();
-                free.pop()
-                    .expect("a call with a turn finds a place: places go back before turns")
-            };
-            let hook = place.hook.clone();
-            let call = PoolCall {
-                place: Some(place),
-                turn,
-            };
-            match hook {
-                None => {
-                    unblock(move || {
-                        let mut call = call;
-                        call.run(f)
-                    })
-                    .await
-                }
-                // The client goes back once the call (and a hook that began
-                // for it) has ended.
-                Some(hook) => unblock_armed(&hook, call, move |call| call.run(f)).await,
-            }
-        }
+        // The call runs on the pool thread that holds a client: the one this
+        // call takes a free client to, or one that runs the calls queued
+        // before it.
+        let arming = if self.hooked {
+            Arming::AtBegin
+        } else {
+            Arming::Not
+        };
+        self.shared.call(arming, f)
     }
 }
 
@@ -414,23 +370,19 @@ impl<T> Pool<T> {
     /// # }
     /// ```
     pub fn status(&self) -> PoolStatus {
-        let (idle, empty) = {
-            let free = self.shared.store().lock();
-            let empty = free.iter().filter(|place| place.client.is_none()).count();
-            (free.len() - empty, empty)
-        };
+        let counts = self.shared.counts(|place| place.client.is_some());
         PoolStatus {
-            size: self.shared.places(),
-            idle,
-            waiting: self.shared.waiting(),
-            empty,
+            size: self.size,
+            idle: counts.ready,
+            waiting: counts.waiting,
+            empty: counts.empty,
         }
     }
 
     /// How many clients the pool has (when none is being replaced): the
     /// [`size`](PoolBuilder::size) it was built with.
     pub fn size(&self) -> usize {
-        self.shared.places()
+        self.size
     }
 
     /// Whether two pools are clones of one another.
@@ -484,6 +436,8 @@ impl<T> Clone for Pool<T> {
     fn clone(&self) -> Self {
         Pool {
             shared: Arc::clone(&self.shared),
+            size: self.size,
+            hooked: self.hooked,
         }
     }
 }
@@ -784,26 +738,28 @@ impl<T: Send + 'static> Pool<T> {
         recycle: Option<Recycle<T>>,
         clients: Vec<T>,
     ) -> Self {
-        let size = clients.len();
-        let places = Places {
-            free: Mutex::new(Vec::with_capacity(size)),
+        let config = Arc::new(Config {
             factory,
             make_hook,
             recycle,
-        };
-        {
-            let mut free = places.lock();
-            for client in clients {
+        });
+        let size = clients.len();
+        let places = clients
+            .into_iter()
+            .map(|client| {
                 let mut place = Place {
                     client: None,
                     hook: None,
+                    config: Arc::clone(&config),
                 };
-                places.fill(&mut place, client);
-                free.push(place);
-            }
-        }
+                place.fill(client);
+                place
+            })
+            .collect();
         Pool {
-            shared: Turns::new(size, places),
+            shared: Arc::new(Lineup::new(places)),
+            size,
+            hooked: config.make_hook.is_some(),
         }
     }
 }

@@ -1,21 +1,18 @@
-//! Turns: the one FIFO queue of calls waiting for a place, shared by
-//! [`Handle::with_limit`](crate::Handle::with_limit) (places without
-//! anything in them) and [`Pool`](crate::Pool) (each place lends one of the
-//! pool's clients, kept in the store `S`).
+//! Turns: the FIFO queue of calls waiting for one of the `n` places of a
+//! [`Handle::with_limit`](crate::Handle::with_limit).
 //!
 //! A call waits for its turn in its own task, on a fair
 //! [`tokio::sync::Semaphore`]: no pool thread is parked, turns are given in
 //! the order the calls first asked, and a call dropped while it waits leaves
 //! the queue. A [`Turn`] is a place held; dropping it (wherever the call
 //! ends: on the pool thread, or where an unstarted call is dropped) gives the
-//! place to the next call. Whoever puts something back in the store (the
-//! pool's client) does so before the turn is dropped, so a call that has a
-//! turn always finds a client in the store.
+//! place to the next call.
 //!
-//! [`Exclusive`](crate::Exclusive) keeps its own `tokio::sync::Mutex` (the
-//! same semaphore, with one place) rather than a `Turns` of one: its guard
-//! lends the client with no second lock, and its per-call cost is
-//! benchmarked.
+//! [`Exclusive`](crate::Exclusive) and [`Pool`](crate::Pool), whose places
+//! each hold a client, queue their calls in `batch`'s lineup instead, whose
+//! threads run the queued calls themselves; a `with_limit` call needs no
+//! client from its place, only a permit, and an uncontended one costs one
+//! atomic operation here.
 
 use std::fmt;
 use std::sync::Arc;
@@ -23,31 +20,29 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokio::sync::Semaphore;
 
-/// `places` turns, and the store `S` that goes with them.
-pub(crate) struct Turns<S = ()> {
+/// `places` turns.
+pub(crate) struct Turns {
     permits: Semaphore,
     places: usize,
     // Calls waiting for a turn now (counted only once the fast path failed).
     waiting: AtomicUsize,
-    store: S,
 }
 
-impl<S> Turns<S> {
+impl Turns {
     /// `places` turns; the caller has checked that `places` is at least 1
     /// and at most [`Semaphore::MAX_PERMITS`], with a message of its own.
-    pub(crate) fn new(places: usize, store: S) -> Arc<Self> {
+    pub(crate) fn new(places: usize) -> Arc<Self> {
         debug_assert!((1..=Semaphore::MAX_PERMITS).contains(&places));
         Arc::new(Turns {
             permits: Semaphore::new(places),
             places,
             waiting: AtomicUsize::new(0),
-            store,
         })
     }
 
     /// Waits, in the calling task, for a turn. FIFO; dropping the future
     /// leaves the queue.
-    pub(crate) async fn take(self: Arc<Self>) -> Turn<S> {
+    pub(crate) async fn take(self: Arc<Self>) -> Turn {
         // A free place means nobody waits (the semaphore hands released
         // places to waiters first), so the fast path keeps the order.
         if let Ok(permit) = self.permits.try_acquire() {
@@ -72,14 +67,9 @@ impl<S> Turns<S> {
     pub(crate) fn waiting(&self) -> usize {
         self.waiting.load(Ordering::Relaxed)
     }
-
-    /// What the places hold.
-    pub(crate) fn store(&self) -> &S {
-        &self.store
-    }
 }
 
-impl<S> fmt::Debug for Turns<S> {
+impl fmt::Debug for Turns {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Turns")
             .field("places", &self.places)
@@ -107,18 +97,11 @@ impl Drop for Waiting<'_> {
 }
 
 /// A place held by one call; dropping it gives the place to the next call.
-pub(crate) struct Turn<S> {
-    turns: Arc<Turns<S>>,
+pub(crate) struct Turn {
+    turns: Arc<Turns>,
 }
 
-impl<S> Turn<S> {
-    /// The turns this one is part of.
-    pub(crate) fn turns(&self) -> &Arc<Turns<S>> {
-        &self.turns
-    }
-}
-
-impl<S> Drop for Turn<S> {
+impl Drop for Turn {
     fn drop(&mut self) {
         self.turns.permits.add_permits(1);
     }
@@ -137,7 +120,7 @@ mod tests {
 
     #[test]
     fn turns_are_given_in_order_and_a_dropped_waiter_leaves() {
-        let turns = Turns::new(1, ());
+        let turns = Turns::new(1);
         let Poll::Ready(first) = poll_once(pin!(Arc::clone(&turns).take())) else {
             panic!("the first turn is free");
         };
