@@ -204,3 +204,125 @@ fn once_every_call_has_returned_the_client_is_free() {
         }
     });
 }
+
+/// A pool of two recorders whose first calls block until `open` is sent to
+/// (once per recorder).
+fn gated_pool() -> (asyncify::Pool<Recorder>, mpsc::Sender<()>) {
+    let (open, gate) = mpsc::channel();
+    let gate = Arc::new(Mutex::new(gate));
+    let pool = asyncify::Pool::builder(move || {
+        // Each recorder waits for its own message on the shared gate.
+        let (own_open, own_gate) = mpsc::channel();
+        let gate = Arc::clone(&gate);
+        thread::spawn(move || {
+            if gate.lock().unwrap().recv().is_ok() {
+                let _ = own_open.send(());
+            }
+        });
+        Ok::<_, String>(Recorder {
+            calls: Vec::new(),
+            gate: Some(own_gate),
+        })
+    })
+    .size(2)
+    .build()
+    .unwrap();
+    (pool, open)
+}
+
+#[test]
+fn calls_queued_on_a_pool_run_on_the_threads_that_hold_its_clients() {
+    runtime(8).block_on(async {
+        let (pool, open) = gated_pool();
+        let held: Vec<_> = (0..2)
+            .map(|id| tokio::spawn(pool.wait_then_record_async(id)))
+            .collect();
+        settle().await;
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let queued: Vec<_> = (2..40)
+            .map(|id| {
+                let log = Arc::clone(&log);
+                tokio::spawn(pool.offload_mut(move |recorder: &mut Recorder| {
+                    log.lock().unwrap().push((id, thread::current().id()));
+                    recorder.record(id)
+                }))
+            })
+            .collect();
+        settle().await;
+        assert_eq!(pool.status().waiting, 38);
+        open.send(()).unwrap();
+        open.send(()).unwrap();
+        for call in held.into_iter().chain(queued) {
+            call.await.unwrap();
+        }
+        let log = log.lock().unwrap().clone();
+        let mut threads: Vec<ThreadId> = Vec::new();
+        for &(_, thread) in &log {
+            if !threads.contains(&thread) {
+                threads.push(thread);
+            }
+        }
+        // Two clients, two pool threads: no queued call made a trip of its own.
+        assert!(
+            threads.len() <= 2,
+            "queued pool calls ran on {} threads",
+            threads.len()
+        );
+        // Two runners take from one queue in order, so each one's calls are.
+        for thread in &threads {
+            let on_thread: Vec<usize> = log
+                .iter()
+                .filter(|&&(_, t)| t == *thread)
+                .map(|&(id, _)| id)
+                .collect();
+            assert!(
+                on_thread.is_sorted(),
+                "out of turn on one thread: {on_thread:?}"
+            );
+        }
+        let mut ids: Vec<usize> = log.iter().map(|&(id, _)| id).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, (2..40).collect::<Vec<_>>());
+        assert_eq!(pool.status().idle, 2);
+    });
+}
+
+#[test]
+fn dropped_waiters_of_a_pool_are_freed_before_the_client_is() {
+    runtime(4).block_on(async {
+        let (pool, open) = gated_pool();
+        let held: Vec<_> = (0..2)
+            .map(|id| tokio::spawn(pool.wait_then_record_async(id)))
+            .collect();
+        settle().await;
+        // 100 calls that give up while they wait, each holding an argument.
+        let argument = Arc::new(());
+        for _ in 0..100 {
+            let argument = Arc::clone(&argument);
+            let call = tokio::spawn(pool.offload_mut(move |recorder: &mut Recorder| {
+                drop(argument);
+                recorder.record(0)
+            }));
+            settle().await;
+            call.abort();
+        }
+        settle().await;
+        assert_eq!(pool.status().waiting, 0);
+        // More calls queue behind them: the queue drops the dead ones.
+        let live: Vec<_> = (0..100)
+            .map(|id| tokio::spawn(pool.record_async(id)))
+            .collect();
+        settle().await;
+        assert_eq!(pool.status().waiting, 100);
+        assert_eq!(
+            Arc::strong_count(&argument),
+            1,
+            "the dropped calls' arguments are still queued"
+        );
+        open.send(()).unwrap();
+        open.send(()).unwrap();
+        for call in held.into_iter().chain(live) {
+            call.await.unwrap();
+        }
+    });
+}
