@@ -6,8 +6,9 @@
 use proc_macro2::{Span, TokenStream};
 use syn::meta::ParseNestedMeta;
 use syn::parse::Parser;
-use syn::{Attribute, Ident, ImplItem, ItemImpl, ItemTrait, LitInt, LitStr, Token, TraitItem};
+use syn::{Attribute, Ident, ImplItem, LitInt, LitStr, Token, TraitItem};
 
+use super::ast::Item;
 use super::errors::{Errors, error_with_help};
 
 /// Options on the `#[asyncify(..)]` attribute of the impl block or trait.
@@ -125,46 +126,23 @@ pub(crate) struct MethodOptions {
 }
 
 impl MethodOptions {
-    /// Removes every `#[asyncify(..)]` from the impl's items (so the impl can
-    /// be emitted as written) and parses those on methods; one entry per
-    /// item of the impl.
-    pub(crate) fn take_all(item: &mut ItemImpl, errors: &mut Errors) -> Vec<MethodOptions> {
-        let attrs = item.items.iter_mut().map(|item| match item {
-            ImplItem::Fn(method) => Attrs::Method(&mut method.attrs),
-            ImplItem::Const(syn::ImplItemConst { attrs, .. })
-            | ImplItem::Type(syn::ImplItemType { attrs, .. })
-            | ImplItem::Macro(syn::ImplItemMacro { attrs, .. }) => Attrs::Other(attrs),
-            _ => Attrs::None,
-        });
-        MethodOptions::take_each(attrs, errors)
-    }
-
-    /// Likewise for the items of a trait.
-    pub(crate) fn take_all_trait(item: &mut ItemTrait, errors: &mut Errors) -> Vec<MethodOptions> {
-        let attrs = item.items.iter_mut().map(|item| match item {
-            TraitItem::Fn(method) => Attrs::Method(&mut method.attrs),
-            TraitItem::Const(syn::TraitItemConst { attrs, .. })
-            | TraitItem::Type(syn::TraitItemType { attrs, .. })
-            | TraitItem::Macro(syn::TraitItemMacro { attrs, .. }) => Attrs::Other(attrs),
-            _ => Attrs::None,
-        });
-        MethodOptions::take_each(attrs, errors)
-    }
-
-    /// The options of each item: parsed on a method, an error on another
-    /// item.
-    fn take_each<'a>(
-        items: impl Iterator<Item = Attrs<'a>>,
-        errors: &mut Errors,
-    ) -> Vec<MethodOptions> {
-        items
-            .map(|attrs| match attrs {
-                Attrs::Method(attrs) => MethodOptions::take(attrs, errors),
+    /// Removes every `#[asyncify(..)]` from the items of the impl or trait
+    /// (so that it can be given back as written): parsed on a method, an
+    /// error on any other item. One entry per method, in order.
+    pub(crate) fn take_all(item: &mut Item, errors: &mut Errors) -> Vec<MethodOptions> {
+        let attrs: Vec<Attrs> = match item {
+            Item::Impl(item) => item.items.iter_mut().map(Attrs::of_impl_item).collect(),
+            Item::Trait(item) => item.items.iter_mut().map(Attrs::of_trait_item).collect(),
+        };
+        attrs
+            .into_iter()
+            .filter_map(|attrs| match attrs {
+                Attrs::Method(attrs) => Some(MethodOptions::take(attrs, errors)),
                 Attrs::Other(attrs) => {
                     misplaced(attrs, errors);
-                    MethodOptions::default()
+                    None
                 }
-                Attrs::None => MethodOptions::default(),
+                Attrs::None => None,
             })
             .collect()
     }
@@ -229,6 +207,28 @@ enum Attrs<'a> {
     Other(&'a mut Vec<Attribute>),
     /// An item without attributes syn exposes (verbatim tokens).
     None,
+}
+
+impl<'a> Attrs<'a> {
+    fn of_impl_item(item: &'a mut ImplItem) -> Self {
+        match item {
+            ImplItem::Fn(method) => Attrs::Method(&mut method.attrs),
+            ImplItem::Const(syn::ImplItemConst { attrs, .. })
+            | ImplItem::Type(syn::ImplItemType { attrs, .. })
+            | ImplItem::Macro(syn::ImplItemMacro { attrs, .. }) => Attrs::Other(attrs),
+            _ => Attrs::None,
+        }
+    }
+
+    fn of_trait_item(item: &'a mut TraitItem) -> Self {
+        match item {
+            TraitItem::Fn(method) => Attrs::Method(&mut method.attrs),
+            TraitItem::Const(syn::TraitItemConst { attrs, .. })
+            | TraitItem::Type(syn::TraitItemType { attrs, .. })
+            | TraitItem::Macro(syn::TraitItemMacro { attrs, .. }) => Attrs::Other(attrs),
+            _ => Attrs::None,
+        }
+    }
 }
 
 /// `#[asyncify(..)]` on an item that is not a method: an error each.

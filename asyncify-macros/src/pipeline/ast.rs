@@ -1,6 +1,12 @@
-//! A model of the `impl` block (or trait): its methods, what each one's twin is called,
-//! and how each parameter crosses to the blocking pool. Nodes keep the
-//! `original` syntax so that errors can point at what the user wrote.
+//! A model of what `#[asyncify]` was put on: which kind of source it is and
+//! what that changes ([`Source`], settled here once), its methods, what each
+//! one's twin is called, and how each parameter crosses to the blocking pool.
+//! Nodes keep the `original` syntax so that errors can point at what the user
+//! wrote; the later stages read the model, not the syntax.
+//!
+//! The model is built before the checks ([`Parsed`]: a parameter may be a
+//! `&mut` borrow, a receiver may be `self`); `valid::check` turns it into the
+//! checked [`Input`], whose methods ([`Method`]) cannot hold what it rejected.
 
 use std::collections::HashSet;
 
@@ -17,20 +23,56 @@ use syn::{
 use super::args::{ImplOptions, MethodOptions};
 use super::types::{self, ReplaceSelf};
 
-/// What `#[asyncify]` was put on.
-#[derive(Clone, Copy)]
-pub(crate) enum Source<'a> {
-    /// `#[asyncify] impl Client { .. }`: the type's own methods.
-    Impl(&'a ItemImpl),
-    /// `#[asyncify(remote = path::Client)] trait ClientAsync { .. }`:
-    /// declarations of another crate's methods; the trait is replaced by the
-    /// trait of twins.
-    Remote(&'a ItemTrait),
-    /// `#[asyncify] trait Storage { .. }`: the trait is kept, and its twins go
-    /// in `StorageAsync`, for every handle of an implementor.
-    Trait(&'a ItemTrait),
+/// The item `#[asyncify]` was put on, as syn reads it: what is given back
+/// (without the helper attributes) and what the model borrows.
+pub(crate) enum Item {
+    Impl(ItemImpl),
+    Trait(ItemTrait),
 }
 
+impl Item {
+    pub(crate) fn into_token_stream(self) -> TokenStream {
+        match self {
+            Item::Impl(item) => item.into_token_stream(),
+            Item::Trait(item) => item.into_token_stream(),
+        }
+    }
+}
+
+/// What `#[asyncify]` was put on, and what each kind of source decides for
+/// the generated code: `expand` matches on it once.
+pub(crate) enum Source<'a> {
+    /// `#[asyncify] impl Client { .. }`: the type's own methods. The impl is
+    /// given back as written; the trait of twins is as visible as the widest
+    /// of its methods, and its blanket impl is for every `H: Offload<Client>`;
+    /// functions without `self` get inherent twins.
+    Impl(&'a ItemImpl),
+    /// `#[asyncify] trait Storage { .. }`: the trait is given back, and its
+    /// twins go in `StorageAsync`, for every handle of an implementor.
+    Trait(TraitSource<'a>),
+    /// `#[asyncify(remote = path::Client)] trait ClientAsync { .. }`:
+    /// declarations of another crate's methods, replaced by the trait of
+    /// twins, with the declared arguments and results checked against the
+    /// real ones.
+    Remote(RemoteSource<'a>),
+}
+
+pub(crate) struct TraitSource<'a> {
+    pub(crate) item: &'a ItemTrait,
+    /// The generated trait's supertrait, which its blanket impl asks of the
+    /// handle: `ClientHandle<Client: Storage<T>>`.
+    pub(crate) client: TokenStream,
+}
+
+pub(crate) struct RemoteSource<'a> {
+    pub(crate) item: &'a ItemTrait,
+    /// The declarations without a twin (`#[asyncify(skip)]`, `async fn`),
+    /// still checked against the real type (set by `valid::check`).
+    pub(crate) declared: Vec<Parsed<'a>>,
+}
+
+/// The model. Its methods are checked ones: [`Input::new`] gives the
+/// [`Parsed`] methods apart, and `valid::check` adds those that pass.
 pub(crate) struct Input<'a> {
     pub(crate) source: Source<'a>,
     /// The impl's or the trait's generics, which the generated trait repeats.
@@ -47,19 +89,46 @@ pub(crate) struct Input<'a> {
     /// The client's name: the last segment of its path (`Storage` in
     /// `db::Storage<T>`), or the trait's name.
     pub(crate) type_name: Option<Ident>,
+    /// The self type's path without generic arguments (`db::Storage` for
+    /// `db::Storage<T>`), or the trait's name, for doc links and messages.
+    pub(crate) type_path: Option<String>,
     /// The generated trait's name, unless the self type has no name to base
     /// it on and none was given.
     pub(crate) trait_name: Option<Ident>,
+    /// Whether the calls are checked against declarations (a remote type's
+    /// methods are not seen): each argument passes through `declared` at its
+    /// declared type, the result through `returns`, and the call is reported
+    /// at the declared name.
+    pub(crate) declared_calls: bool,
+    /// Whether the item is replaced by the trait of twins (a remote
+    /// declaration), rather than given back as written; it is given back when
+    /// the trait cannot be made.
+    pub(crate) replaced: bool,
     /// `instrument` on the impl or trait.
     pub(crate) instrument: Option<Span>,
     pub(crate) methods: Vec<Method<'a>>,
-    /// In a remote declaration, the declarations without a twin
-    /// (`#[asyncify(skip)]`, `async fn`), still checked against the real
-    /// type (set by `valid::check`).
-    pub(crate) checked: Vec<Method<'a>>,
 }
 
-pub(crate) struct Method<'a> {
+/// A method as read, before the checks: a parameter may be a `&mut` borrow
+/// ([`MutRef`]), a receiver `self` or `self: Box<Self>`.
+pub(crate) type Parsed<'a> =
+    Method<'a, Result<Pass, MutRef>, Result<Receiver, &'a syn::Receiver>, ()>;
+
+/// A method. `P` is how each parameter crosses, `R` the receiver and `L` what
+/// a stream twin's handle lends: after the checks a [`Pass`], a [`Receiver`]
+/// and a [`Lender`]; before them ([`Parsed`]) what `valid` may reject, and
+/// nothing for `L`.
+pub(crate) struct Method<'a, P = Pass, R = Receiver, L = Lender> {
+    /// What does not change with the checks (its fields read as the
+    /// method's own, through `Deref`).
+    pub(crate) function: Function<'a>,
+    pub(crate) receiver: R,
+    pub(crate) kind: Kind<L>,
+    pub(crate) params: Vec<Param<'a, P>>,
+}
+
+/// The parts of a [`Method`] that the checks leave as they are.
+pub(crate) struct Function<'a> {
     pub(crate) attrs: &'a [syn::Attribute],
     /// `None` for a method of a trait, which has no visibility of its own.
     pub(crate) vis: Option<&'a Visibility>,
@@ -68,21 +137,26 @@ pub(crate) struct Method<'a> {
     pub(crate) default: Option<&'a syn::Block>,
     pub(crate) options: MethodOptions,
     pub(crate) status: Status,
-    pub(crate) receiver: Receiver<'a>,
-    pub(crate) kind: Kind,
     /// The twin's name: `{name}{suffix}`, or the `rename`.
     pub(crate) twin: Ident,
     /// The method's generics, `Self` replaced.
     pub(crate) generics: Generics,
     /// Type parameters of the impl and the method.
     pub(crate) generic_names: HashSet<Ident>,
-    pub(crate) params: Vec<Param<'a>>,
     /// The return type, `Self` replaced; `()` when there is none.
     pub(crate) output: Type,
 }
 
+impl<'a, P, R, L> std::ops::Deref for Method<'a, P, R, L> {
+    type Target = Function<'a>;
+
+    fn deref(&self) -> &Function<'a> {
+        &self.function
+    }
+}
+
 /// What the twin returns.
-pub(crate) enum Kind {
+pub(crate) enum Kind<L = Lender> {
     /// A future of the method's result: `name_async`.
     Future,
     /// A stream of the items of the returned iterator: `name_stream`.
@@ -95,7 +169,19 @@ pub(crate) enum Kind {
         /// The method returns `impl Iterator`, rather than being marked
         /// `#[asyncify(stream)]`.
         implied: bool,
+        /// What the handle lends the iteration.
+        lender: L,
     },
+}
+
+/// The client a stream twin's handle lends: a stream of a function without
+/// `self` is rejected, so the checked model has none.
+#[derive(Clone, Copy)]
+pub(crate) enum Lender {
+    /// `&self`: `stream`.
+    Shared,
+    /// `&mut self`: `stream_mut`.
+    Mut,
 }
 
 /// Items a stream twin keeps ready unless `buffer` says otherwise.
@@ -113,25 +199,33 @@ pub(crate) enum Status {
     Skipped,
 }
 
-pub(crate) enum Receiver<'a> {
+/// A receiver a handle can lend (the others are rejected: `self`,
+/// `self: Box<Self>`).
+pub(crate) enum Receiver {
     /// An associated function: its twin is an inherent function.
     None,
     /// `&self`: its twin goes through `Offload`.
-    Shared,
+    Shared(SelfRef),
     /// `&mut self`: its twin goes through `OffloadMut`.
-    Mut,
-    /// `self`, `self: Box<Self>` and the like.
-    Unsupported(&'a syn::Receiver),
+    Mut(SelfRef),
 }
 
-pub(crate) struct Param<'a> {
+/// The tokens of `&'a mut self` (or `self: &'a mut Self`), which the twin
+/// repeats.
+pub(crate) struct SelfRef {
+    pub(crate) and: syn::Token![&],
+    pub(crate) lifetime: Option<syn::Lifetime>,
+    pub(crate) mutability: Option<syn::Token![mut]>,
+}
+
+pub(crate) struct Param<'a, P = Pass> {
     pub(crate) original: &'a PatType,
     /// The twin's name for it: the user's when the pattern is a plain
     /// identifier.
     pub(crate) name: Ident,
     /// Its type, `Self` replaced.
     pub(crate) ty: Type,
-    pub(crate) pass: Pass,
+    pub(crate) pass: P,
 }
 
 /// How an argument reaches the blocking call.
@@ -143,15 +237,16 @@ pub(crate) enum Pass {
     Copy(Type),
     /// `Option<&T>`: likewise inside the option. Holds `T`.
     CopyOption(Type),
-    /// `&mut T` or `Option<&mut T>`: cannot be made async. Holds the
-    /// `&mut T`, for the error.
-    MutRef(TokenStream),
     /// A parameter whose only bound is a conversion (`P: AsRef<Path>`,
     /// `impl AsRef<str>`, `impl Into<String>`): converted when the twin is
     /// called, so the caller can pass `&path` and the future still owns
     /// everything.
     Convert(Conversion),
 }
+
+/// `&mut T` or `Option<&mut T>`, which cannot be made async. Holds the
+/// `&mut T`, for the error.
+pub(crate) struct MutRef(pub(crate) TokenStream);
 
 /// How a [`Pass::Convert`] argument is converted on the caller's side.
 pub(crate) struct Conversion {
@@ -186,12 +281,92 @@ impl Conversion {
     }
 }
 
+/// What differs between the sources in how the model is built.
+struct Shape<'a> {
+    source: Source<'a>,
+    generics: &'a Generics,
+    attrs: &'a [syn::Attribute],
+    self_ty: Type,
+    call_ty: TokenStream,
+    /// The trait whose associated types `Self::Name` names (for a trait).
+    as_trait: Option<syn::Path>,
+    type_name: Option<Ident>,
+    trait_name: Option<Ident>,
+}
+
 impl<'a> Input<'a> {
-    pub(crate) fn from_impl(
-        item: &'a ItemImpl,
+    /// The model of `item`, without methods, and its methods before the
+    /// checks; `method_options` holds the options of each of its functions,
+    /// in order.
+    pub(crate) fn new(
+        item: &'a Item,
         options: &ImplOptions,
         method_options: Vec<MethodOptions>,
-    ) -> Self {
+    ) -> (Self, Vec<Parsed<'a>>) {
+        let (shape, functions) = match item {
+            Item::Impl(item) => (Shape::of_impl(item, options), functions_of_impl(item)),
+            Item::Trait(item) => (Shape::of_trait(item, options), functions_of_trait(item)),
+        };
+        let Shape {
+            source,
+            generics,
+            attrs,
+            self_ty,
+            call_ty,
+            as_trait,
+            type_name,
+            trait_name,
+        } = shape;
+        let mut generic_names: HashSet<Ident> = generics
+            .type_params()
+            .map(|param| param.ident.clone())
+            .collect();
+        if as_trait.is_some() {
+            // The implementor is a parameter of the blanket impl.
+            generic_names.insert(Ident::new("Self", Span::call_site()));
+        }
+        let replace_self = ReplaceSelf {
+            ty: &self_ty,
+            as_trait: as_trait.as_ref(),
+        };
+        let methods: Vec<Parsed> = functions
+            .into_iter()
+            .zip(method_options)
+            .map(|(function, method_options)| {
+                Method::from_syn(
+                    function,
+                    method_options,
+                    &replace_self,
+                    &generic_names,
+                    options,
+                )
+            })
+            .collect();
+        let type_path = match &source {
+            Source::Trait(source) => Some(source.item.ident.to_string()),
+            Source::Impl(_) | Source::Remote(_) => path_of(&self_ty),
+        };
+        let remote = matches!(source, Source::Remote(_));
+        let input = Input {
+            source,
+            generics,
+            attrs,
+            call_ty,
+            self_ty,
+            type_name,
+            type_path,
+            trait_name,
+            declared_calls: remote,
+            replaced: remote,
+            instrument: options.instrument,
+            methods: Vec::new(),
+        };
+        (input, methods)
+    }
+}
+
+impl<'a> Shape<'a> {
+    fn of_impl(item: &'a ItemImpl, options: &ImplOptions) -> Self {
         let mut self_ty = types::peel(&item.self_ty).clone();
         if let Type::TraitObject(object) = &mut self_ty {
             // `impl Client + { .. }` parses (rustc rejects it later, as a
@@ -214,140 +389,54 @@ impl<'a> Input<'a> {
                 .as_ref()
                 .map(|name| format_ident!("{}Async", name))
         });
-        let fns = item
-            .items
-            .iter()
-            .zip(method_options)
-            .filter_map(|(item, options)| match item {
-                ImplItem::Fn(method) => Some((
-                    Fn {
-                        attrs: &method.attrs,
-                        vis: Some(&method.vis),
-                        sig: &method.sig,
-                        default: None,
-                    },
-                    options,
-                )),
-                _ => None,
-            });
-        let call_ty = quote!(<#self_ty>);
-        Input::new(
-            Source::Impl(item),
-            &item.generics,
-            &item.attrs,
-            (self_ty, call_ty, None),
+        Shape {
+            source: Source::Impl(item),
+            generics: &item.generics,
+            attrs: &item.attrs,
+            call_ty: quote!(<#self_ty>),
+            self_ty,
+            as_trait: None,
             type_name,
             trait_name,
-            options,
-            fns,
-        )
+        }
     }
 
     /// `remote` says which type a trait declares the methods of; without it,
     /// the trait's implementors get twins.
-    pub(crate) fn from_trait(
-        item: &'a ItemTrait,
-        options: &ImplOptions,
-        method_options: Vec<MethodOptions>,
-    ) -> Self {
-        let fns = item
-            .items
-            .iter()
-            .zip(method_options)
-            .filter_map(|(item, options)| match item {
-                TraitItem::Fn(method) => Some((
-                    Fn {
-                        attrs: &method.attrs,
-                        vis: None,
-                        sig: &method.sig,
-                        default: method.default.as_ref(),
-                    },
-                    options,
-                )),
-                _ => None,
-            });
+    fn of_trait(item: &'a ItemTrait, options: &ImplOptions) -> Self {
+        let ident = &item.ident;
         if let Some(remote) = &options.remote {
             let self_ty = types::peel(remote).clone();
-            let call_ty = quote!(<#self_ty>);
-            let type_name = last_segment(&self_ty);
-            let trait_name = Some(item.ident.clone());
-            return Input::new(
-                Source::Remote(item),
-                &item.generics,
-                &item.attrs,
-                (self_ty, call_ty, None),
-                type_name,
-                trait_name,
-                options,
-                fns,
-            );
+            return Shape {
+                source: Source::Remote(RemoteSource {
+                    item,
+                    declared: Vec::new(),
+                }),
+                generics: &item.generics,
+                attrs: &item.attrs,
+                call_ty: quote!(<#self_ty>),
+                type_name: last_segment(&self_ty),
+                self_ty,
+                as_trait: None,
+                trait_name: Some(ident.clone()),
+            };
         }
-        let ident = &item.ident;
         let (_, ty_generics, _) = item.generics.split_for_impl();
         let self_ty: Type = parse_quote!(<Self as ::asyncify::__private::ClientHandle>::Client);
         let as_trait: syn::Path = parse_quote!(#ident #ty_generics);
-        let call_ty = quote!(<#self_ty as #as_trait>);
-        let trait_name = options
-            .trait_name
-            .clone()
-            .or_else(|| Some(format_ident!("{}Async", ident)));
-        Input::new(
-            Source::Trait(item),
-            &item.generics,
-            &item.attrs,
-            (self_ty, call_ty, Some(as_trait)),
-            Some(ident.clone()),
-            trait_name,
-            options,
-            fns,
-        )
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        source: Source<'a>,
-        generics: &'a Generics,
-        attrs: &'a [syn::Attribute],
-        (self_ty, call_ty, as_trait): (Type, TokenStream, Option<syn::Path>),
-        type_name: Option<Ident>,
-        trait_name: Option<Ident>,
-        options: &ImplOptions,
-        fns: impl Iterator<Item = (Fn<'a>, MethodOptions)>,
-    ) -> Self {
-        let mut generic_names: HashSet<Ident> = generics
-            .type_params()
-            .map(|param| param.ident.clone())
-            .collect();
-        if as_trait.is_some() {
-            // The implementor is a parameter of the blanket impl.
-            generic_names.insert(Ident::new("Self", Span::call_site()));
-        }
-        let replace_self = ReplaceSelf {
-            ty: &self_ty,
-            as_trait: as_trait.as_ref(),
-        };
-        let methods = fns
-            .map(|(function, method_options)| {
-                Method::from_syn(
-                    function,
-                    method_options,
-                    &replace_self,
-                    &generic_names,
-                    options,
-                )
-            })
-            .collect();
-        Input {
-            source,
-            generics,
-            attrs,
-            call_ty,
+        let client = quote!(::asyncify::__private::ClientHandle<Client: #ident #ty_generics>);
+        Shape {
+            source: Source::Trait(TraitSource { item, client }),
+            generics: &item.generics,
+            attrs: &item.attrs,
+            call_ty: quote!(<#self_ty as #as_trait>),
             self_ty,
-            type_name,
-            trait_name,
-            instrument: options.instrument,
-            methods,
-            checked: Vec::new(),
+            as_trait: Some(as_trait),
+            type_name: Some(ident.clone()),
+            trait_name: options
+                .trait_name
+                .clone()
+                .or_else(|| Some(format_ident!("{}Async", ident))),
         }
     }
 }
@@ -361,6 +450,40 @@ struct Fn<'a> {
     default: Option<&'a syn::Block>,
 }
 
+fn functions_of_impl(item: &ItemImpl) -> Vec<Fn<'_>> {
+    let functions = item.items.iter().filter_map(|item| match item {
+        ImplItem::Fn(method) => Some((&method.attrs, Some(&method.vis), &method.sig, None)),
+        _ => None,
+    });
+    functions.map(Fn::from).collect()
+}
+
+fn functions_of_trait(item: &ItemTrait) -> Vec<Fn<'_>> {
+    let functions = item.items.iter().filter_map(|item| match item {
+        TraitItem::Fn(method) => Some((&method.attrs, None, &method.sig, method.default.as_ref())),
+        _ => None,
+    });
+    functions.map(Fn::from).collect()
+}
+
+type FnParts<'a> = (
+    &'a Vec<syn::Attribute>,
+    Option<&'a Visibility>,
+    &'a Signature,
+    Option<&'a syn::Block>,
+);
+
+impl<'a> From<FnParts<'a>> for Fn<'a> {
+    fn from((attrs, vis, sig, default): FnParts<'a>) -> Self {
+        Fn {
+            attrs,
+            vis,
+            sig,
+            default,
+        }
+    }
+}
+
 fn last_segment(ty: &Type) -> Option<Ident> {
     match ty {
         Type::Path(path) if path.qself.is_none() => path
@@ -372,7 +495,30 @@ fn last_segment(ty: &Type) -> Option<Ident> {
     }
 }
 
-impl<'a> Method<'a> {
+/// A type's path without generic arguments (`db::Storage` for
+/// `db::Storage<T>`).
+fn path_of(ty: &Type) -> Option<String> {
+    let Type::Path(path) = ty else {
+        return None;
+    };
+    if path.qself.is_some() {
+        return None;
+    }
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|segment| segment.ident.to_string())
+        .collect();
+    let leading = if path.path.leading_colon.is_some() {
+        "::"
+    } else {
+        ""
+    };
+    Some(format!("{leading}{}", segments.join("::")))
+}
+
+impl<'a> Parsed<'a> {
     fn from_syn(
         function: Fn<'a>,
         options: MethodOptions,
@@ -430,11 +576,11 @@ impl<'a> Method<'a> {
         replace_self.visit_type_mut(&mut output);
 
         for index in 0..params.len() {
-            if let Pass::Move = params[index].pass {
+            if let Ok(Pass::Move) = params[index].pass {
                 if let Some(conversion) =
                     conversion(index, &params, &output, &generics, &generic_names)
                 {
-                    params[index].pass = Pass::Convert(conversion);
+                    params[index].pass = Ok(Pass::Convert(conversion));
                 }
             }
         }
@@ -449,11 +595,13 @@ impl<'a> Method<'a> {
                 item: Box::new(item.clone()),
                 buffer,
                 implied: true,
+                lender: (),
             },
             (None, Some(_)) => Kind::Stream {
                 item: Box::new(parse_quote!(<#output as ::core::iter::IntoIterator>::Item)),
                 buffer,
                 implied: false,
+                lender: (),
             },
             (None, None) => Kind::Future,
         };
@@ -467,27 +615,72 @@ impl<'a> Method<'a> {
             .unwrap_or_else(|| format_ident!("{}{}", sig.ident, suffix, span = sig.ident.span()));
 
         Method {
-            attrs,
-            vis,
-            sig,
-            default,
-            options,
-            status,
+            function: Function {
+                attrs,
+                vis,
+                sig,
+                default,
+                options,
+                status,
+                twin,
+                generics,
+                generic_names,
+                output,
+            },
             receiver,
             kind,
-            twin,
-            generics,
-            generic_names,
             params,
-            output,
         }
     }
 
-    /// Whether the call gets its own `tracing` span.
-    pub(crate) fn instrumented(&self, input: &Input) -> bool {
-        self.options.instrument.is_some() || input.instrument.is_some()
+    /// The method as `valid` passes it on, if nothing in it was rejected.
+    pub(crate) fn checked(self) -> Option<Method<'a>> {
+        let Method {
+            function,
+            receiver,
+            kind,
+            params,
+        } = self;
+        let params = params
+            .into_iter()
+            .map(|param| {
+                Some(Param {
+                    original: param.original,
+                    name: param.name,
+                    ty: param.ty,
+                    pass: param.pass.ok()?,
+                })
+            })
+            .collect::<Option<_>>()?;
+        let receiver = receiver.ok()?;
+        let kind = match kind {
+            Kind::Future => Kind::Future,
+            Kind::Stream {
+                item,
+                buffer,
+                implied,
+                lender: (),
+            } => Kind::Stream {
+                item,
+                buffer,
+                implied,
+                lender: match receiver {
+                    Receiver::None => return None,
+                    Receiver::Shared(_) => Lender::Shared,
+                    Receiver::Mut(_) => Lender::Mut,
+                },
+            },
+        };
+        Some(Method {
+            function,
+            receiver,
+            kind,
+            params,
+        })
     }
+}
 
+impl Function<'_> {
     /// `Storage::get_async`, for messages at run time.
     pub(crate) fn display_name(&self, type_name: Option<&Ident>) -> String {
         match type_name {
@@ -497,49 +690,56 @@ impl<'a> Method<'a> {
     }
 }
 
-impl<'a> Receiver<'a> {
-    fn of(sig: &'a Signature) -> Self {
-        match sig.receiver() {
-            None => Receiver::None,
-            Some(receiver) => match &receiver.kind {
-                syn::ReceiverKind::Reference(_, _, None) => Receiver::Shared,
-                syn::ReceiverKind::Reference(_, _, Some(_)) => Receiver::Mut,
-                syn::ReceiverKind::Typed(_, ty) => match types::peel(ty) {
-                    Type::Reference(reference) if is_self(&reference.elem) => {
-                        if reference.mutability.is_some() {
-                            Receiver::Mut
-                        } else {
-                            Receiver::Shared
-                        }
-                    }
-                    _ => Receiver::Unsupported(receiver),
-                },
-                _ => Receiver::Unsupported(receiver),
+impl Receiver {
+    /// The receiver of `sig`, or the one a handle cannot lend.
+    fn of(sig: &Signature) -> Result<Self, &syn::Receiver> {
+        let Some(receiver) = sig.receiver() else {
+            return Ok(Receiver::None);
+        };
+        let reference = match &receiver.kind {
+            syn::ReceiverKind::Reference(and, lifetime, mutability) => SelfRef {
+                and: *and,
+                lifetime: lifetime.clone(),
+                mutability: *mutability,
             },
-        }
+            syn::ReceiverKind::Typed(_, ty) => match types::peel(ty) {
+                Type::Reference(reference) if is_self(&reference.elem) => SelfRef {
+                    and: reference.and_token,
+                    lifetime: reference.lifetime.clone(),
+                    mutability: reference.mutability,
+                },
+                _ => return Err(receiver),
+            },
+            _ => return Err(receiver),
+        };
+        Ok(if reference.mutability.is_some() {
+            Receiver::Mut(reference)
+        } else {
+            Receiver::Shared(reference)
+        })
     }
 }
 
 impl Pass {
-    fn of(ty: &Type) -> Pass {
+    fn of(ty: &Type) -> Result<Pass, MutRef> {
         let reference = match types::peel(ty) {
             Type::Reference(reference) => reference,
             other => match types::option_of_ref(other) {
                 Some(reference) if reference.mutability.is_some() => {
-                    return Pass::MutRef(reference.to_token_stream());
+                    return Err(MutRef(reference.to_token_stream()));
                 }
                 Some(reference) if !is_static(reference.lifetime.as_ref()) => {
-                    return Pass::CopyOption((*reference.elem).clone());
+                    return Ok(Pass::CopyOption((*reference.elem).clone()));
                 }
-                _ => return Pass::Move,
+                _ => return Ok(Pass::Move),
             },
         };
         if reference.mutability.is_some() {
-            Pass::MutRef(reference.to_token_stream())
+            Err(MutRef(reference.to_token_stream()))
         } else if is_static(reference.lifetime.as_ref()) {
-            Pass::Move
+            Ok(Pass::Move)
         } else {
-            Pass::Copy((*reference.elem).clone())
+            Ok(Pass::Copy((*reference.elem).clone()))
         }
     }
 }
@@ -561,39 +761,14 @@ fn param_name(pat: &Pat, index: usize) -> Ident {
     }
 }
 
-impl Input<'_> {
-    /// The self type's path without generic arguments (`db::Storage` for
-    /// `db::Storage<T>`), or the trait's name, for doc links and messages.
-    pub(crate) fn type_path(&self) -> Option<String> {
-        if let Source::Trait(item) = self.source {
-            return Some(item.ident.to_string());
-        }
-        let Type::Path(path) = &self.self_ty else {
-            return None;
-        };
-        if path.qself.is_some() {
-            return None;
-        }
-        let segments: Vec<String> = path
-            .path
-            .segments
-            .iter()
-            .map(|segment| segment.ident.to_string())
-            .collect();
-        let leading = if path.path.leading_colon.is_some() {
-            "::"
-        } else {
-            ""
-        };
-        Some(format!("{leading}{}", segments.join("::")))
-    }
-}
-
 /// In a remote declaration, `pub fn get(..);` (copied as the type's docs
 /// write it) is read as `fn get(..);`: the visibility of the twins is the
 /// trait's, and plain Rust would reject a `pub` in a trait. syn gives such an
 /// item back as verbatim tokens; this turns it into a method again.
-pub(crate) fn accept_visibility(item: &mut ItemTrait) {
+pub(crate) fn accept_visibility(item: &mut Item) {
+    let Item::Trait(item) = item else {
+        return;
+    };
     for trait_item in &mut item.items {
         let TraitItem::Verbatim(tokens) = trait_item else {
             continue;
@@ -624,9 +799,9 @@ pub(crate) fn accept_visibility(item: &mut ItemTrait) {
 /// neither generic nor borrowed. The twin then takes the same `P` (no `Send`
 /// or `'static` bound: `&path` works), converts it before the future is made,
 /// and the call gets `T::Owned` (or `T`), which satisfies the bound again.
-fn conversion(
+fn conversion<P>(
     index: usize,
-    params: &[Param],
+    params: &[Param<P>],
     output: &Type,
     generics: &Generics,
     generic_names: &HashSet<Ident>,

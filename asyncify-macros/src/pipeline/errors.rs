@@ -31,7 +31,22 @@ pub(crate) fn error_with_help(
     message: impl std::fmt::Display,
     help: impl std::fmt::Display,
 ) -> syn::Error {
-    syn::Error::new_spanned(tokens, format!("{message}\n\nhelp: {help}"))
+    syn::Error::new_spanned(tokens, with_help(message, help))
+}
+
+/// [`error_with_help`] at a span (an option's, which has no tokens of its
+/// own).
+pub(crate) fn error_at_with_help(
+    span: proc_macro2::Span,
+    message: impl std::fmt::Display,
+    help: impl std::fmt::Display,
+) -> syn::Error {
+    syn::Error::new(span, with_help(message, help))
+}
+
+/// The one way a `help:` line is written.
+fn with_help(message: impl std::fmt::Display, help: impl std::fmt::Display) -> String {
+    format!("{message}\n\nhelp: {help}")
 }
 
 /// The help line shared by every "this method cannot have a twin" error.

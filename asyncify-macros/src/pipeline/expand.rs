@@ -35,24 +35,104 @@ use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Attribute, Ident, Type, TypeParamBound, Visibility, WherePredicate, parse_quote};
 
-use super::ast::{ConversionKind, Input, Kind, Method, Pass, Receiver, Source};
-use super::types;
+use super::ast::{
+    ConversionKind, Input, Kind, Lender, Method, Param, Parsed, Pass, Receiver, Source,
+};
+use super::types::{self, respan};
 
+/// What the source changes is settled here, in one match: the trait's
+/// visibility, the bound of its blanket impl, its supertrait and docs; an
+/// impl's functions without `self` get inherent twins, a remote declaration's
+/// go in the trait; a remote declaration's methods without a twin are checked.
 pub(crate) fn generate(input: &Input) -> TokenStream {
-    let (with_self, without_self): (Vec<&Method>, Vec<&Method>) = input
-        .methods
-        .iter()
-        // A remote type's functions without `self` go in the trait too: only
-        // its own crate could add inherent ones.
-        .partition(|method| {
-            !matches!(method.receiver, Receiver::None) || matches!(input.source, Source::Remote(_))
-        });
-    let mut tokens = generate_trait(input, &with_self);
-    tokens.extend([
-        generate_constructors(input, &without_self),
-        generate_checks(input),
-    ]);
+    let self_ty = &input.self_ty;
+    let offload = quote!(::asyncify::__private::Offload<#self_ty>);
+    let mut tokens = TokenStream::new();
+    match &input.source {
+        Source::Impl(_) => {
+            let (with_self, without_self): (Vec<&Method>, Vec<&Method>) = input
+                .methods
+                .iter()
+                .partition(|method| !matches!(method.receiver, Receiver::None));
+            if let Some(trait_name) = trait_name(input, &with_self) {
+                let parts = TraitParts {
+                    before: TokenStream::new(),
+                    vis: widest(with_self.iter().filter_map(|method| method.vis)),
+                    handle: offload,
+                    supertrait: None,
+                    docs: handle_docs(input, &[], "", "`#[asyncify]`"),
+                };
+                tokens.extend(generate_trait(input, trait_name, &with_self, parts));
+            }
+            tokens.extend(generate_constructors(input, &without_self));
+        }
+        Source::Trait(source) => {
+            // Every method has `self` (`valid::check`).
+            let methods: Vec<&Method> = input.methods.iter().collect();
+            if let Some(trait_name) = trait_name(input, &methods) {
+                let client = &source.client;
+                let parts = TraitParts {
+                    before: TokenStream::new(),
+                    vis: source.item.vis.to_token_stream(),
+                    handle: quote! {
+                        #client + ::asyncify::__private::Offload<
+                            <__AsyncifyHandle as ::asyncify::__private::ClientHandle>::Client
+                        >
+                    },
+                    supertrait: Some(quote!(: #client)),
+                    docs: trait_docs(input),
+                };
+                tokens.extend(generate_trait(input, trait_name, &methods, parts));
+            }
+        }
+        Source::Remote(source) => {
+            // A remote type's functions without `self` go in the trait too:
+            // only its own crate could add inherent ones.
+            let methods: Vec<&Method> = input.methods.iter().collect();
+            if let Some(trait_name) = trait_name(input, &methods) {
+                let vis = source.item.vis.to_token_stream();
+                let (handle, before) = match constructor_bound(input, trait_name, &methods, &vis) {
+                    Some((bound, item)) => {
+                        let (_, ty_generics, _) = input.generics.split_for_impl();
+                        (quote!(#bound #ty_generics), item)
+                    }
+                    None => (offload, TokenStream::new()),
+                };
+                let parts = TraitParts {
+                    before,
+                    vis,
+                    handle,
+                    supertrait: None,
+                    docs: handle_docs(
+                        input,
+                        &carried(&source.item.attrs, &["doc"]),
+                        " declared here",
+                        "`#[asyncify(remote = ..)]`",
+                    ),
+                };
+                tokens.extend(generate_trait(input, trait_name, &methods, parts));
+            }
+            tokens.extend(generate_checks(input, &source.declared));
+        }
+    }
     tokens
+}
+
+/// The generated trait's name, if it has twins to hold.
+fn trait_name<'a>(input: &'a Input, methods: &[&Method]) -> Option<&'a Ident> {
+    input.trait_name.as_ref().filter(|_| !methods.is_empty())
+}
+
+/// What the trait of twins and its blanket impl differ in between sources.
+struct TraitParts {
+    /// Items that go before the trait.
+    before: TokenStream,
+    vis: TokenStream,
+    /// The bound on the handles the trait is implemented for.
+    handle: TokenStream,
+    /// `: ClientHandle<..>`, for a trait's twins.
+    supertrait: Option<TokenStream>,
+    docs: TokenStream,
 }
 
 /// The declarations of a remote trait that get no twin (`#[asyncify(skip)]`,
@@ -78,16 +158,15 @@ pub(crate) fn generate(input: &Input) -> TokenStream {
 /// forbid): it is coerced to an `unsafe fn(..)` pointer of the declared type
 /// instead, when the signature can be written as one (no generics, no
 /// borrowed result), else only looked up.
-fn generate_checks(input: &Input) -> TokenStream {
-    if input.checked.is_empty() {
+fn generate_checks(input: &Input, declared: &[Parsed]) -> TokenStream {
+    if declared.is_empty() {
         return TokenStream::new();
     }
     let self_ty = &input.self_ty;
     let cfgs = impl_cfgs(input);
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let check_trait = Ident::new("__AsyncifyDeclared", Span::mixed_site());
-    let (declarations, definitions): (Vec<_>, Vec<_>) = input
-        .checked
+    let (declarations, definitions): (Vec<_>, Vec<_>) = declared
         .iter()
         .enumerate()
         .map(|(index, method)| check_method(input, index, method))
@@ -113,7 +192,7 @@ fn generate_checks(input: &Input) -> TokenStream {
 }
 
 /// One declaration's method of the checking trait, and its definition.
-fn check_method(input: &Input, index: usize, method: &Method) -> (TokenStream, TokenStream) {
+fn check_method(input: &Input, index: usize, method: &Parsed) -> (TokenStream, TokenStream) {
     let ident = &method.sig.ident;
     let cfgs = carried(method.attrs, &["cfg"]);
     // Not the method's own name: rustc would offer it as "a method with a
@@ -136,7 +215,7 @@ fn check_method(input: &Input, index: usize, method: &Method) -> (TokenStream, T
     }
     let mut sig = method.sig.clone();
     sig.ident = checker;
-    let receiver = sig.receiver().is_some();
+    let receiver = !matches!(method.receiver, Ok(Receiver::None));
     sig.inputs = sig
         .inputs
         .iter()
@@ -175,7 +254,7 @@ fn check_method(input: &Input, index: usize, method: &Method) -> (TokenStream, T
 
 /// `unsafe fn(&Client, A) -> R` for an `unsafe fn` declaration, when it can
 /// be written (no generics, no `impl Trait`, a result that borrows nothing).
-fn unsafe_fn_pointer(method: &Method) -> Option<TokenStream> {
+fn unsafe_fn_pointer(method: &Parsed) -> Option<TokenStream> {
     let sig = method.sig;
     if !sig.generics.params.is_empty()
         || types::first_borrow(&method.output).is_some()
@@ -187,12 +266,14 @@ fn unsafe_fn_pointer(method: &Method) -> Option<TokenStream> {
     {
         return None;
     }
-    let receiver = match sig.receiver() {
-        None => None,
-        Some(receiver) => match &receiver.kind {
-            syn::ReceiverKind::Reference(and, lifetime, mutability) => {
-                Some(quote!(#and #lifetime #mutability Self,))
-            }
+    let receiver = match &method.receiver {
+        Ok(Receiver::None) => None,
+        Ok(Receiver::Shared(reference) | Receiver::Mut(reference)) => {
+            let (and, lifetime, mutability) =
+                (&reference.and, &reference.lifetime, &reference.mutability);
+            Some(quote!(#and #lifetime #mutability Self,))
+        }
+        Err(receiver) => match &receiver.kind {
             syn::ReceiverKind::Typed(_, ty) => Some(quote!(#ty,)),
             _ => Some(quote!(Self,)),
         },
@@ -202,49 +283,30 @@ fn unsafe_fn_pointer(method: &Method) -> Option<TokenStream> {
     Some(quote_spanned!(sig.ident.span()=> unsafe fn(#receiver #(#params),*) #output))
 }
 
-/// The trait of twins of `&self`/`&mut self` methods, and its blanket impl for
-/// every `H: Offload<Type>`.
-fn generate_trait(input: &Input, methods: &[&Method]) -> TokenStream {
-    let Some(trait_name) = &input.trait_name else {
-        return TokenStream::new();
-    };
-    if methods.is_empty() {
-        return TokenStream::new();
-    }
-    let self_ty = &input.self_ty;
+/// The trait of twins of `&self`/`&mut self` methods (and, in a remote
+/// declaration, of functions without `self`), and its blanket impl for every
+/// handle `parts.handle` allows.
+fn generate_trait(
+    input: &Input,
+    trait_name: &Ident,
+    methods: &[&Method],
+    parts: TraitParts,
+) -> TokenStream {
+    let TraitParts {
+        before,
+        vis,
+        handle: bound,
+        supertrait,
+        docs: trait_doc,
+    } = parts;
     let cfgs = impl_cfgs(input);
-    let vis = match input.source {
-        Source::Impl(_) => widest(methods.iter().filter_map(|method| method.vis)),
-        Source::Remote(item) | Source::Trait(item) => item.vis.to_token_stream(),
-    };
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
 
     let handle = Ident::new("__AsyncifyHandle", Span::call_site());
     let mut handle_generics = input.generics.clone();
-    let constructors = constructor_bound(input, trait_name, methods, &vis);
-    let supertrait = match input.source {
-        Source::Impl(_) | Source::Remote(_) => {
-            let bound = if let Some((bound, _)) = &constructors {
-                quote!(#bound #ty_generics)
-            } else {
-                quote!(::asyncify::__private::Offload<#self_ty>)
-            };
-            handle_generics.params.push(parse_quote! {
-                #handle: ?::core::marker::Sized + #bound
-            });
-            None
-        }
-        Source::Trait(item) => {
-            let ident = &item.ident;
-            let client = quote!(::asyncify::__private::ClientHandle<Client: #ident #ty_generics>);
-            handle_generics.params.push(parse_quote! {
-                #handle: ?::core::marker::Sized + #client + ::asyncify::__private::Offload<
-                    <#handle as ::asyncify::__private::ClientHandle>::Client
-                >
-            });
-            Some(quote!(: #client))
-        }
-    };
+    handle_generics.params.push(parse_quote! {
+        #handle: ?::core::marker::Sized + #bound
+    });
     let (handle_impl_generics, _, _) = handle_generics.split_for_impl();
 
     let (declarations, definitions): (Vec<_>, Vec<_>) = methods
@@ -263,11 +325,8 @@ fn generate_trait(input: &Input, methods: &[&Method]) -> TokenStream {
         .unzip();
     let (declarations, definitions) = (braced(declarations), braced(definitions));
 
-    let trait_doc = trait_docs(input);
-    let constructors = constructors.map(|(_, item)| item);
-
     quote! {
-        #constructors
+        #before
         #trait_doc
         #(#cfgs)*
         // The trait is as visible as the methods, which may be more visible
@@ -314,9 +373,6 @@ fn constructor_bound(
     methods: &[&Method],
     vis: &TokenStream,
 ) -> Option<(Ident, TokenStream)> {
-    let Source::Remote(_) = input.source else {
-        return None;
-    };
     let twins: Vec<String> = methods
         .iter()
         .filter(|method| matches!(method.receiver, Receiver::None))
@@ -419,22 +475,13 @@ fn signature(input: &Input, method: &Method) -> TokenStream {
     let fn_token = &sig.fn_token;
     let twin = &method.twin;
     let (generics, _, _) = method.generics.split_for_impl();
-    let receiver = match (
-        &method.receiver,
-        sig.receiver().map(|receiver| &receiver.kind),
-    ) {
-        (Receiver::None, _) => None,
-        (_, Some(syn::ReceiverKind::Reference(and, lifetime, _))) => {
+    // `&'a mut self` is `&'a self` in the twin: the handle lends the client.
+    let receiver = match &method.receiver {
+        Receiver::None => None,
+        Receiver::Shared(reference) | Receiver::Mut(reference) => {
+            let (and, lifetime) = (&reference.and, &reference.lifetime);
             Some(quote!(#and #lifetime self,))
         }
-        (_, Some(syn::ReceiverKind::Typed(_, ty))) => match types::peel(ty) {
-            Type::Reference(reference) => {
-                let (and, lifetime) = (&reference.and_token, &reference.lifetime);
-                Some(quote!(#and #lifetime self,))
-            }
-            _ => Some(quote!(&self,)),
-        },
-        _ => Some(quote!(&self,)),
     };
     let params = method.params.iter().map(|param| {
         let name = &param.name;
@@ -460,7 +507,7 @@ fn signature(input: &Input, method: &Method) -> TokenStream {
 /// The parameter's type in the twin: as written, with `Send + 'static` on
 /// each `impl Trait` taken by value, and a `'static`, `Send` copy required of
 /// an `impl Trait` behind a reference.
-fn twin_param_type(param: &super::ast::Param) -> Type {
+fn twin_param_type(param: &Param) -> Type {
     let mut ty = param.ty.clone();
     // Most parameters hold no `impl Trait`: no bounds to parse for them.
     if types::first_impl_trait(&ty).is_none() {
@@ -472,7 +519,7 @@ fn twin_param_type(param: &super::ast::Param) -> Type {
             ::asyncify::__private::ToOwned<Owned: ::core::marker::Send + 'static>
         }],
         // Converted before the future is made: the caller may pass a borrow.
-        Pass::MutRef(_) | Pass::Convert(_) => Vec::new(),
+        Pass::Convert(_) => Vec::new(),
     };
     types::bound_impl_traits(&mut ty, &bounds);
     ty
@@ -510,7 +557,7 @@ fn where_clause(input: &Input, method: &Method) -> TokenStream {
     if generic(sent) {
         predicates.push(parse_quote!(#sent: ::core::marker::Send + 'static));
     }
-    if let Receiver::Mut = method.receiver {
+    if let Receiver::Mut(_) = method.receiver {
         let self_ty = &input.self_ty;
         predicates.push(parse_quote!(Self: ::asyncify::__private::OffloadMut<#self_ty>));
     }
@@ -539,7 +586,7 @@ struct Arguments {
 
 fn arguments(input: &Input, method: &Method) -> Arguments {
     let generic = |ty: &Type| types::mentions(ty, &method.generic_names);
-    let remote = matches!(input.source, Source::Remote(_));
+    let remote = input.declared_calls;
     let mut checks = Vec::new();
     let mut copies = Vec::new();
     let mut args = Vec::new();
@@ -596,7 +643,6 @@ fn arguments(input: &Input, method: &Method) -> Arguments {
                 }
                 args.push(quote!(#name));
             }
-            Pass::MutRef(_) => unreachable!("rejected by valid::check"),
         }
     }
     // A future's result is checked by the call itself (`__private::twin`);
@@ -614,128 +660,125 @@ fn arguments(input: &Input, method: &Method) -> Arguments {
 }
 
 /// Checks with the span of the user's types, copies of borrowed arguments,
-/// and the offloaded call.
+/// and the offloaded call: a future ([`future_body`]) or a stream
+/// ([`stream_body`]).
 fn body(input: &Input, method: &Method) -> TokenStream {
-    let remote = matches!(input.source, Source::Remote(_));
     let Arguments {
         checks,
         copies,
-        mut args,
+        args,
     } = arguments(input, method);
-    if remote {
-        args = declared_args(method, args);
+    let call = call(input, method, args);
+    let offloaded = match &method.kind {
+        Kind::Future => future_body(input, method, &call),
+        Kind::Stream { buffer, lender, .. } => stream_body(input, *buffer, *lender, &call),
+    };
+    quote! {
+        #(#checks)*
+        #(#copies)*
+        #offloaded
     }
-    let self_ty = &input.self_ty;
+}
+
+/// The method's own call, `<Client>::get(this, ..)`, on the pool. A call
+/// checked against a declaration is found, and its result checked, there.
+fn call(input: &Input, method: &Method, mut args: Vec<TokenStream>) -> TokenStream {
     let call_ty = &input.call_ty;
     let ident = &method.sig.ident;
-    // A remote method is found, and its result checked, at the declaration.
-    let path = if remote {
+    let (path, span) = if input.declared_calls {
+        args = declared_args(method, args);
         let span = declared_span(ident);
         let call_ty = respan(call_ty, span);
-        quote_spanned!(span=> #call_ty::#ident)
+        (quote_spanned!(span=> #call_ty::#ident), span)
     } else {
         let turbofish = turbofish(method);
-        quote!(#call_ty::#ident #turbofish)
+        (quote!(#call_ty::#ident #turbofish), Span::call_site())
     };
-    let this = Ident::new("this", Span::mixed_site());
-    let sink = Ident::new("sink", Span::mixed_site());
-    let span = if remote {
-        declared_span(ident)
+    let call = match method.receiver {
+        Receiver::None => quote_spanned!(span=> #path(#(#args),*)),
+        Receiver::Shared(_) | Receiver::Mut(_) => {
+            let this = this();
+            quote_spanned!(span=> #path(#this, #(#args),*))
+        }
+    };
+    if input.declared_calls {
+        checked_result(method, &call)
     } else {
-        Span::call_site()
-    };
-    let mut call = if let Receiver::None = method.receiver {
-        quote_spanned!(span=> #path(#(#args),*))
-    } else {
-        quote_spanned!(span=> #path(#this, #(#args),*))
-    };
-    if remote {
-        call = checked_result(method, &call);
+        call
     }
+}
+
+/// The client in the closure the pool runs.
+fn this() -> Ident {
+    Ident::new("this", Span::mixed_site())
+}
+
+/// A future twin: `twin`, `twin_mut` or `twin_unblock` of the call, named
+/// after the twin, in a span of its own when instrumented.
+fn future_body(input: &Input, method: &Method, call: &TokenStream) -> TokenStream {
+    let self_ty = &input.self_ty;
+    let this = this();
     let name = method.display_name(input.type_name.as_ref());
     // The result is bounded by `MovesToPool` in the call, spanned at the
     // declared result, so that one that is not `Send` is one error there.
-    let result_span = method.output.span();
     // The whole call has the span of the result's first token, as has the
     // twin's `impl Future<Output = R>`: rustc reports the unmet bound at
     // both, and prints one error for the two.
+    let result_span = method.output.span();
     let receiver = quote!(self);
-    let future = match (&method.kind, &method.receiver) {
-        (_, Receiver::None) => {
+    let future = match method.receiver {
+        Receiver::None => {
             let closure = quote!(move || #call);
             quote_spanned!(result_span=> ::asyncify::__private::twin_unblock(#name, #closure))
         }
-        (Kind::Future, Receiver::Shared) => {
+        Receiver::Shared(_) => {
             let closure = quote!(move |#this: &#self_ty| #call);
             quote_spanned! {result_span=>
                 ::asyncify::__private::twin::<_, #self_ty, _, _>(#name, #receiver, #closure)
             }
         }
-        (Kind::Future, _) => {
+        Receiver::Mut(_) => {
             let closure = quote!(move |#this: &mut #self_ty| #call);
             quote_spanned! {result_span=>
                 ::asyncify::__private::twin_mut::<_, #self_ty, _, _>(#name, #receiver, #closure)
             }
         }
-        (Kind::Stream { buffer, .. }, Receiver::Shared) => {
-            return quote! {
-                #(#checks)*
-                #(#copies)*
-                ::asyncify::__private::stream(self, #buffer, move |#this: &#self_ty, #sink| {
-                    ::asyncify::__private::Sink::send_all(#sink, #call)
-                })
-            };
-        }
-        (Kind::Stream { buffer, .. }, _) => {
-            return quote! {
-                #(#checks)*
-                #(#copies)*
-                ::asyncify::__private::stream_mut(self, #buffer, move |#this: &mut #self_ty, #sink| {
-                    ::asyncify::__private::Sink::send_all(#sink, #call)
-                })
-            };
-        }
     };
-    let future = if method.instrumented(input) {
-        let span = method
-            .options
-            .instrument
-            .or(input.instrument)
-            .unwrap_or_else(Span::call_site);
-        quote_spanned!(span=> ::asyncify::__private::instrument!(#name, #future))
-    } else {
-        future
-    };
-    quote! {
-        #(#checks)*
-        #(#copies)*
-        #future
+    match method.options.instrument.or(input.instrument) {
+        Some(span) => quote_spanned!(span=> ::asyncify::__private::instrument!(#name, #future)),
+        None => future,
+    }
+}
+
+/// A stream twin: `stream` or `stream_mut` of the call, whose iterator is
+/// drained into the sink on the pool.
+///
+/// It is neither named nor instrumented: its items are produced in the
+/// caller's span (`instrument` on such a method is an error, and `instrument`
+/// on the impl leaves it out; docs/attribute.md, Tracing), and `named` wraps
+/// a future, while a stream twin returns an `OffloadStream`, in which
+/// `stream` boxes the producer's future itself.
+fn stream_body(input: &Input, buffer: usize, lender: Lender, call: &TokenStream) -> TokenStream {
+    let self_ty = &input.self_ty;
+    let this = this();
+    let sink = Ident::new("sink", Span::mixed_site());
+    match lender {
+        Lender::Shared => quote! {
+            ::asyncify::__private::stream(self, #buffer, move |#this: &#self_ty, #sink| {
+                ::asyncify::__private::Sink::send_all(#sink, #call)
+            })
+        },
+        Lender::Mut => quote! {
+            ::asyncify::__private::stream_mut(self, #buffer, move |#this: &mut #self_ty, #sink| {
+                ::asyncify::__private::Sink::send_all(#sink, #call)
+            })
+        },
     }
 }
 
 /// Where a remote call is reported: at the declared name.
 fn declared_span(ident: &Ident) -> Span {
     ident.span()
-}
-
-/// `tokens`, every one moved to `span`, so that an error about the
-/// expression they form points there.
-fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
-    tokens
-        .clone()
-        .into_iter()
-        .map(|mut token| {
-            if let proc_macro2::TokenTree::Group(group) = &token {
-                let mut inner =
-                    proc_macro2::Group::new(group.delimiter(), respan(&group.stream(), span));
-                inner.set_span(span);
-                token = proc_macro2::TokenTree::Group(inner);
-            } else {
-                token.set_span(span);
-            }
-            token
-        })
-        .collect()
 }
 
 /// A remote method's call, with its result checked against the declared
@@ -774,7 +817,7 @@ fn returns(output: &Type, call: &TokenStream) -> TokenStream {
 /// into the declaration. `declared` learns the method's parameter type from
 /// the call, so an argument of a generic or `impl Trait` type, whose type
 /// the method infers from it, is passed as it is.
-fn declared_args(method: &Method, args: Vec<TokenStream>) -> Vec<TokenStream> {
+fn declared_args<P, R, L>(method: &Method<P, R, L>, args: Vec<TokenStream>) -> Vec<TokenStream> {
     method
         .params
         .iter()
@@ -858,7 +901,7 @@ fn turbofish(method: &Method) -> TokenStream {
 /// own docs.
 fn twin_docs(input: &Input, method: &Method) -> TokenStream {
     let ident = &method.sig.ident;
-    let target = match input.type_path() {
+    let target = match &input.type_path {
         Some(path) => format!("[`{path}::{ident}`]"),
         None => format!("`{ident}`"),
     };
@@ -866,7 +909,7 @@ fn twin_docs(input: &Input, method: &Method) -> TokenStream {
         " The async form of {target}: the same call, run on Tokio's blocking thread pool \
          (generated by `#[asyncify]`)."
     );
-    if let Receiver::Mut = method.receiver {
+    if let Receiver::Mut(_) = method.receiver {
         summary.push_str(
             " It takes `&mut self`, so it needs a handle whose calls take turns, such as \
              `asyncify::Exclusive`.",
@@ -877,34 +920,19 @@ fn twin_docs(input: &Input, method: &Method) -> TokenStream {
     quote!(#[doc = #summary] #separator #(#original)*)
 }
 
-/// The trait's docs: the declaration's own for a remote trait, then what the
-/// trait is and which handles implement it.
-fn trait_docs(input: &Input) -> TokenStream {
+/// The docs of a trait of twins for the handles of one type (an impl's, a
+/// remote declaration's): `own` (a declaration's docs), then what the trait
+/// is, made by `by`, and which handles implement it.
+fn handle_docs(input: &Input, own: &[Attribute], declared: &str, by: &str) -> TokenStream {
     let ty = type_name(input);
     let type_link = type_link(input);
-    let (own, summary) = match input.source {
-        Source::Impl(_) => (
-            Vec::new(),
-            format!(" The `_async` twins of {type_link}'s methods, generated by `#[asyncify]`."),
-        ),
-        Source::Remote(item) => (
-            carried(&item.attrs, &["doc"]),
-            format!(
-                " The `_async` twins of the methods of {type_link} declared here, generated by \
-                 `#[asyncify(remote = ..)]`."
-            ),
-        ),
-        Source::Trait(_) => {
-            let body = format!(
-                " The `_async` twins of {type_link}'s methods, generated by `#[asyncify]`.\n\n \
-                 Each twin runs its method on Tokio's blocking thread pool and returns a \
-                 `Send + 'static` future. The trait is implemented for every handle to an \
-                 implementor of `{ty}`: `asyncify::Handle<B>`, `asyncify::Exclusive<B>`, \
-                 `asyncify::Dedicated<B>` and `Arc<B>` for any `B: {ty}`, including \
-                 `Arc<dyn {ty} + Send + Sync>`; bring it into scope to call them."
-            );
-            return quote!(#[doc = #body]);
-        }
+    let summary = if declared.is_empty() {
+        format!(" The `_async` twins of {type_link}'s methods, generated by {by}.")
+    } else {
+        format!(
+            " The `_async` twins of the methods of {type_link}{declared}, generated by \
+             {by}."
+        )
     };
     let body = format!(
         "{summary}\n\n Each twin runs its method on Tokio's blocking thread pool and returns a \
@@ -917,14 +945,31 @@ fn trait_docs(input: &Input) -> TokenStream {
     quote!(#(#own)* #separator #[doc = #body])
 }
 
+/// The docs of a trait's trait of twins, for the handles of every
+/// implementor.
+fn trait_docs(input: &Input) -> TokenStream {
+    let ty = type_name(input);
+    let type_link = type_link(input);
+    let body = format!(
+        " The `_async` twins of {type_link}'s methods, generated by `#[asyncify]`.\n\n \
+         Each twin runs its method on Tokio's blocking thread pool and returns a \
+         `Send + 'static` future. The trait is implemented for every handle to an \
+         implementor of `{ty}`: `asyncify::Handle<B>`, `asyncify::Exclusive<B>`, \
+         `asyncify::Dedicated<B>` and `Arc<B>` for any `B: {ty}`, including \
+         `Arc<dyn {ty} + Send + Sync>`; bring it into scope to call them."
+    );
+    quote!(#[doc = #body])
+}
+
 fn type_name(input: &Input) -> String {
     input
-        .type_path()
+        .type_path
+        .clone()
         .unwrap_or_else(|| input.self_ty.to_token_stream().to_string())
 }
 
 fn type_link(input: &Input) -> String {
-    match input.type_path() {
+    match &input.type_path {
         Some(path) => format!("[`{path}`]"),
         None => format!("`{}`", input.self_ty.to_token_stream()),
     }

@@ -1,9 +1,11 @@
 //! The expansion of `#[asyncify]`, read top to bottom:
 //!
 //! 1. [`args`]: the options on the attribute and on each method.
-//! 2. [`ast`]: a model of the `impl` block or trait: which methods get twins, and how
-//!    each parameter crosses to the blocking pool.
-//! 3. [`valid`]: every check, with all errors collected.
+//! 2. [`ast`]: a model of the `impl` block, trait or remote declaration
+//!    ([`ast::Source`]: what each kind changes, settled once): which methods
+//!    get twins, and how each parameter crosses to the blocking pool.
+//! 3. [`valid`]: every check, with all errors collected; it returns the
+//!    checked model, which holds only what can be expanded.
 //! 4. [`expand`](mod@expand): code generation, which cannot fail.
 //!
 //! Everything here works on `proc_macro2` tokens, so that it can be unit
@@ -21,7 +23,7 @@ mod valid;
 mod tests;
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, quote};
+use quote::quote;
 
 use self::errors::Errors;
 
@@ -35,43 +37,9 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     let mut errors = Errors::default();
     let options = args::ImplOptions::parse(args, &mut errors);
 
-    let (item, generated) = match syn::parse2::<syn::Item>(input.clone()) {
-        Ok(syn::Item::Impl(mut item)) => {
-            let method_options = args::MethodOptions::take_all(&mut item, &mut errors);
-            let options = options.filter(|options| valid::impl_options(options, &mut errors));
-            let generated = options.and_then(|options| {
-                let input = ast::Input::from_impl(&item, &options, method_options);
-                let input = valid::check(input, &mut errors)?;
-                Some(expand::generate(&input))
-            });
-            (item.into_token_stream(), generated)
-        }
-        Ok(syn::Item::Trait(mut item)) => {
-            if options
-                .as_ref()
-                .is_some_and(|options| options.remote.is_some())
-            {
-                ast::accept_visibility(&mut item);
-            }
-            let method_options = args::MethodOptions::take_all_trait(&mut item, &mut errors);
-            let options = options.filter(|options| valid::trait_options(options, &mut errors));
-            let remote = options
-                .as_ref()
-                .is_some_and(|options| options.remote.is_some());
-            let generated = options.and_then(|options| {
-                let input = ast::Input::from_trait(&item, &options, method_options);
-                let input = valid::check(input, &mut errors)?;
-                Some(expand::generate(&input))
-            });
-            // A remote declaration is replaced by the trait of twins; the
-            // declarations are given back only when that could not be made.
-            let kept = if remote && generated.is_some() {
-                TokenStream::new()
-            } else {
-                item.into_token_stream()
-            };
-            (kept, generated)
-        }
+    let mut item = match syn::parse2::<syn::Item>(input.clone()) {
+        Ok(syn::Item::Impl(item)) => ast::Item::Impl(item),
+        Ok(syn::Item::Trait(item)) => ast::Item::Trait(item),
         Ok(other) => {
             errors.push(valid::not_an_impl(&other));
             let errors = errors.into_compile_errors();
@@ -83,6 +51,28 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
             tokens.extend(error.into_compile_error());
             return tokens;
         }
+    };
+    if options
+        .as_ref()
+        .is_some_and(|options| options.remote.is_some())
+    {
+        ast::accept_visibility(&mut item);
+    }
+    let method_options = args::MethodOptions::take_all(&mut item, &mut errors);
+    let options = options.filter(|options| valid::options(&item, options, &mut errors));
+    let generated = options.and_then(|options| {
+        let (input, methods) = ast::Input::new(&item, &options, method_options);
+        let input = valid::check(input, methods, &mut errors)?;
+        Some((expand::generate(&input), input.replaced))
+    });
+    // A remote declaration is replaced by the trait of twins; the
+    // declarations are given back only when that could not be made.
+    let (item, generated) = match generated {
+        Some((generated, true)) => (TokenStream::new(), Some(generated)),
+        generated => (
+            item.into_token_stream(),
+            generated.map(|(generated, _)| generated),
+        ),
     };
 
     // Moved, not interpolated: `quote!` would copy every token again.

@@ -44,7 +44,7 @@ impl VisitMut for ReplaceSelf<'_> {
         if let Type::Path(path) = ty {
             if path.qself.is_none() && path.path.is_ident("Self") {
                 let span = path.span();
-                *ty = respan(self.ty, span);
+                *ty = respan_type(self.ty, span);
                 return;
             }
         }
@@ -89,16 +89,28 @@ fn self_prefixed(qself: Option<&syn::QSelf>, path: &syn::Path) -> Option<syn::Pa
 
 /// The self type with every token moved to `span`, so that errors about a
 /// replaced `Self` point at the `Self` the user wrote.
-fn respan(ty: &Type, span: Span) -> Type {
-    let tokens = ty
-        .to_token_stream()
+fn respan_type(ty: &Type, span: Span) -> Type {
+    syn::parse2(respan(&ty.to_token_stream(), span)).unwrap_or_else(|_| ty.clone())
+}
+
+/// `tokens`, every one moved to `span` (inside groups too), so that an error
+/// about what they form points there.
+pub(crate) fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
+    tokens
+        .clone()
         .into_iter()
         .map(|mut token| {
-            token.set_span(span);
+            if let proc_macro2::TokenTree::Group(group) = &token {
+                let mut inner =
+                    proc_macro2::Group::new(group.delimiter(), respan(&group.stream(), span));
+                inner.set_span(span);
+                token = proc_macro2::TokenTree::Group(inner);
+            } else {
+                token.set_span(span);
+            }
             token
         })
-        .collect();
-    syn::parse2(tokens).unwrap_or_else(|_| ty.clone())
+        .collect()
 }
 
 /// Whether `ty` names one of `generics` (type parameters of the impl or the

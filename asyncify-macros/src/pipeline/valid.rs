@@ -4,11 +4,11 @@
 use std::collections::HashMap;
 
 use quote::ToTokens;
-use syn::{Ident, ImplItem, Item, TraitItem, Type};
+use syn::{Ident, Item, Type};
 
 use super::args::ImplOptions;
-use super::ast::{Input, Kind, Method, Pass, Receiver, Source, Status};
-use super::errors::{Errors, SKIP_HELP, error_with_help};
+use super::ast::{self, Input, Kind, MutRef, Parsed, Pass, Receiver, Source, Status};
+use super::errors::{Errors, SKIP_HELP, error_at_with_help, error_with_help};
 use super::types;
 
 /// The error for `#[asyncify]` on something other than an impl block.
@@ -28,8 +28,16 @@ pub(crate) fn not_an_impl(item: &Item) -> syn::Error {
     )
 }
 
+/// Options that do not fit the item; `false` if there was one.
+pub(crate) fn options(item: &ast::Item, options: &ImplOptions, errors: &mut Errors) -> bool {
+    match item {
+        ast::Item::Impl(_) => impl_options(options, errors),
+        ast::Item::Trait(_) => trait_options(options, errors),
+    }
+}
+
 /// Options that only make sense on a trait; `false` if there was one.
-pub(crate) fn impl_options(options: &ImplOptions, errors: &mut Errors) -> bool {
+fn impl_options(options: &ImplOptions, errors: &mut Errors) -> bool {
     let Some(remote) = &options.remote else {
         return true;
     };
@@ -42,7 +50,7 @@ pub(crate) fn impl_options(options: &ImplOptions, errors: &mut Errors) -> bool {
 }
 
 /// Options that do not fit a remote declaration; `false` if there was one.
-pub(crate) fn trait_options(options: &ImplOptions, errors: &mut Errors) -> bool {
+fn trait_options(options: &ImplOptions, errors: &mut Errors) -> bool {
     match (&options.remote, &options.trait_name) {
         (Some(_), Some(trait_name)) => {
             errors.push(error_with_help(
@@ -56,20 +64,24 @@ pub(crate) fn trait_options(options: &ImplOptions, errors: &mut Errors) -> bool 
     }
 }
 
-/// Checks the impl and each method; returns the impl with only the methods
-/// that get a twin and passed every check, or `None` if the impl itself is
-/// unusable.
-pub(crate) fn check<'a>(mut input: Input<'a>, errors: &mut Errors) -> Option<Input<'a>> {
+/// Checks the impl and each method; returns the checked model, with only the
+/// methods that get a twin and passed every check, or `None` if the impl
+/// itself is unusable.
+pub(crate) fn check<'a>(
+    mut input: Input<'a>,
+    methods: Vec<Parsed<'a>>,
+    errors: &mut Errors,
+) -> Option<Input<'a>> {
     let before = errors.len();
     check_impl(&input, errors);
     if errors.len() > before {
         return None;
     }
 
-    let names = existing_names(&input);
+    let names = existing_names(&methods);
     let mut twins = HashMap::<String, &Ident>::new();
-    let mut keep = Vec::with_capacity(input.methods.len());
-    for method in &input.methods {
+    let mut keep = Vec::with_capacity(methods.len());
+    for method in &methods {
         let before = errors.len();
         check_options(method, errors);
         if method.status == Status::Twin {
@@ -81,18 +93,18 @@ pub(crate) fn check<'a>(mut input: Input<'a>, errors: &mut Errors) -> Option<Inp
             Status::Twin => Keep::Twin,
             // A remote declaration without a twin is still compared with the
             // real method.
-            Status::Skipped | Status::Async if matches!(input.source, Source::Remote(_)) => {
-                Keep::Checked
-            }
-            _ => Keep::Drop,
+            Status::Skipped | Status::Async => Keep::Declared,
+            Status::Private => Keep::Drop,
         });
     }
-    let methods = std::mem::take(&mut input.methods);
+    drop(twins);
+
     for (method, keep) in methods.into_iter().zip(keep) {
-        match keep {
-            Keep::Twin => input.methods.push(method),
-            Keep::Checked => input.checked.push(method),
-            Keep::Drop => {}
+        match (keep, &mut input.source) {
+            // `None` only for what `check_method` rejected above.
+            (Keep::Twin, _) => input.methods.extend(method.checked()),
+            (Keep::Declared, Source::Remote(remote)) => remote.declared.push(method),
+            (Keep::Declared | Keep::Drop, _) => {}
         }
     }
 
@@ -100,7 +112,7 @@ pub(crate) fn check<'a>(mut input: Input<'a>, errors: &mut Errors) -> Option<Inp
         .methods
         .iter()
         .any(|method| !matches!(method.receiver, Receiver::None));
-    if let (true, None, Source::Impl(item)) = (needs_trait, &input.trait_name, input.source) {
+    if let (true, None, Source::Impl(item)) = (needs_trait, &input.trait_name, &input.source) {
         errors.push(error_with_help(
             &item.self_ty,
             "cannot name the generated trait after this type",
@@ -114,12 +126,13 @@ pub(crate) fn check<'a>(mut input: Input<'a>, errors: &mut Errors) -> Option<Inp
 /// What becomes of a method after the checks.
 enum Keep {
     Twin,
-    Checked,
+    /// Compared with the real method, in a remote declaration.
+    Declared,
     Drop,
 }
 
 fn check_impl(input: &Input, errors: &mut Errors) {
-    match input.source {
+    match &input.source {
         Source::Impl(item) => {
             if let Some((path, for_token)) = &item.trait_ {
                 errors.push(error_with_help(
@@ -130,7 +143,8 @@ fn check_impl(input: &Input, errors: &mut Errors) {
                 ));
             }
         }
-        Source::Remote(item) | Source::Trait(item) => {
+        Source::Remote(ast::RemoteSource { item, .. })
+        | Source::Trait(ast::TraitSource { item, .. }) => {
             if let Some(token) = &item.unsafety {
                 errors.push(error_with_help(
                     token,
@@ -153,7 +167,7 @@ fn check_impl(input: &Input, errors: &mut Errors) {
     }
 }
 
-fn check_options(method: &Method, errors: &mut Errors) {
+fn check_options(method: &Parsed, errors: &mut Errors) {
     let name = &method.sig.ident;
     if let (Some(_), Some(rename)) = (method.options.skip, &method.options.rename) {
         errors.push(syn::Error::new(
@@ -176,137 +190,129 @@ fn check_options(method: &Method, errors: &mut Errors) {
     ));
 }
 
-fn check_method(input: &Input, method: &Method, errors: &mut Errors) {
-    let sig = method.sig;
-    let name = &sig.ident;
-    let cannot = |why: String| format!("`{name}` cannot have an async twin: {why}");
+/// The start of every "cannot have a twin" message.
+fn cannot(name: &Ident, why: impl std::fmt::Display) -> String {
+    format!("`{name}` cannot have an async twin: {why}")
+}
 
-    check_source_rules(input, method, &cannot, errors);
+fn check_method(input: &Input, method: &Parsed, errors: &mut Errors) {
+    let name = &method.sig.ident;
+
+    check_source_rules(input, method, errors);
 
     for param in &method.params {
         let param_name = types::pretty(&param.original.pat);
         match &param.pass {
-            Pass::MutRef(reference) => errors.push(syn::Error::new_spanned(
+            Err(MutRef(reference)) => errors.push(error_with_help(
                 reference,
-                format!(
-                    "{}\n\nhelp: take the value and return it instead, or {SKIP_HELP}",
-                    cannot(format!(
+                cannot(
+                    name,
+                    format_args!(
                         "`{param_name}` is a `&mut` borrow, and the twin's future must own \
                          everything it sends to the blocking pool"
-                    ))
+                    ),
                 ),
+                format_args!("take the value and return it instead, or {SKIP_HELP}"),
             )),
-            Pass::Move => {
+            Ok(Pass::Move) => {
                 if let Some(borrow) = types::first_borrow(&param.ty) {
-                    errors.push(syn::Error::new_spanned(
+                    errors.push(error_with_help(
                         borrow,
-                        format!(
-                            "{}\n\nhelp: take an owned value, or {SKIP_HELP}",
-                            cannot(format!(
+                        cannot(
+                            name,
+                            format_args!(
                                 "the type of `{param_name}` holds a borrow, and the twin's future \
                                  must be `'static`"
-                            ))
+                            ),
                         ),
+                        format_args!("take an owned value, or {SKIP_HELP}"),
                     ));
                 }
             }
-            Pass::Copy(referent) | Pass::CopyOption(referent) => {
-                check_referent(referent, &param_name, &cannot, errors);
+            Ok(Pass::Copy(referent) | Pass::CopyOption(referent)) => {
+                check_referent(referent, name, &param_name, errors);
             }
-            Pass::Convert(_) => {}
+            Ok(Pass::Convert(_)) => {}
         }
     }
 
-    check_kind(method, &cannot, errors);
-    let output = match &sig.output {
-        syn::ReturnType::Type(_, ty) => &**ty,
-        syn::ReturnType::Default => return,
-    };
-    if let Kind::Stream { implied, .. } = method.kind {
+    check_kind(method, errors);
+    let output = &method.output;
+    if let Kind::Stream { item, implied, .. } = &method.kind {
         // `impl Iterator<Item = T> + '_`, `Rows<'_>`: consumed on the pool,
         // only the items cross (a named iterator's items are checked by the
         // compiler, at its type).
-        if let Some(borrow) = types::iterator_item(output)
-            .filter(|_| implied)
-            .and_then(types::first_borrow)
-        {
-            errors.push(syn::Error::new_spanned(
+        if let Some(borrow) = types::first_borrow(item).filter(|_| *implied) {
+            errors.push(error_with_help(
                 borrow,
-                format!(
-                    "{}\n\nhelp: yield owned items, or {SKIP_HELP}",
-                    cannot(
-                        "its items borrow, but each one is sent from the blocking pool to the \
-                         stream and must be `'static`"
-                            .into()
-                    )
+                cannot(
+                    name,
+                    "its items borrow, but each one is sent from the blocking pool to the \
+                     stream and must be `'static`",
                 ),
+                format_args!("yield owned items, or {SKIP_HELP}"),
             ));
         }
     } else if let Some(impl_trait) = types::first_impl_trait(output) {
         errors.push(error_with_help(
             impl_trait.impl_token,
             cannot(
+                name,
                 "it returns `impl Trait`, and nothing says that the hidden type can be sent back \
-                 from the blocking pool"
-                    .into(),
+                 from the blocking pool",
             ),
-            format!("return a named type, or {SKIP_HELP}"),
+            format_args!("return a named type, or {SKIP_HELP}"),
         ));
     } else if let Some(borrow) = types::first_borrow(output) {
-        errors.push(syn::Error::new_spanned(
+        errors.push(error_with_help(
             borrow,
-            format!(
-                "{}\n\nhelp: return an owned value, or {SKIP_HELP}",
-                cannot(
-                    "its return type borrows, but the result is sent back from the blocking pool \
-                     and must be `'static`"
-                        .into()
-                )
+            cannot(
+                name,
+                "its return type borrows, but the result is sent back from the blocking pool \
+                 and must be `'static`",
             ),
+            format_args!("return an owned value, or {SKIP_HELP}"),
         ));
     }
 }
 
 /// What a remote declaration or a trait's method must not have: a body (in a
-/// declaration), or no `self`.
-fn check_source_rules(
-    input: &Input,
-    method: &Method,
-    cannot: &dyn Fn(String) -> String,
-    errors: &mut Errors,
-) {
+/// declaration), or no `self`; and what no twin can be made of.
+fn check_source_rules(input: &Input, method: &Parsed, errors: &mut Errors) {
     let sig = method.sig;
     let name = &sig.ident;
-    if let (Source::Remote(_), Some(body)) = (input.source, method.default) {
-        errors.push(error_with_help(
+    match (&input.source, &method.receiver, method.default) {
+        (Source::Remote(_), _, Some(body)) => errors.push(error_with_help(
             body,
             format!(
                 "a remote declaration has no body: the twin of `{name}` calls the remote type's \
                  own `{name}`"
             ),
             "declare the signature only: end it with `;`",
-        ));
-    }
-    if let (Source::Trait(_), Receiver::None) = (input.source, &method.receiver) {
-        errors.push(error_with_help(
+        )),
+        (Source::Trait(_), Ok(Receiver::None), _) => errors.push(error_with_help(
             &sig.ident,
-            cannot("it has no `self`, so the twin would have no handle to run it on".into()),
+            cannot(
+                name,
+                "it has no `self`, so the twin would have no handle to run it on",
+            ),
             "call it inside `asyncify::unblock(move || ..)`, or add `#[asyncify(skip)]` to this method",
-        ));
+        )),
+        _ => {}
     }
 
     if let syn::Safety::Unsafe(token) = &sig.safety {
         errors.push(error_with_help(
             token,
             cannot(
-                "it is an `unsafe fn`, and its safety contract cannot be checked on another thread"
-                    .into(),
+                name,
+                "it is an `unsafe fn`, and its safety contract cannot be checked on another thread",
             ),
             SKIP_HELP,
         ));
     }
 
-    if let Receiver::Unsupported(receiver) = &method.receiver {
+    if let Err(receiver) = &method.receiver {
         let why = match &receiver.kind {
             syn::ReceiverKind::Typed(_, ty) => format!(
                 "it takes `self: {}`; twins work with `&self` and `&mut self`, which a handle can lend",
@@ -316,21 +322,21 @@ fn check_source_rules(
                   so the twin cannot consume it"
                 .to_owned(),
         };
-        errors.push(error_with_help(receiver, cannot(why), SKIP_HELP));
+        errors.push(error_with_help(receiver, cannot(name, why), SKIP_HELP));
     }
 }
 
 /// `stream` and `buffer`: a stream twin needs an iterator and a handle.
-fn check_kind(method: &Method, cannot: &dyn Fn(String) -> String, errors: &mut Errors) {
+fn check_kind(method: &Parsed, errors: &mut Errors) {
+    let name = &method.sig.ident;
     match &method.kind {
         Kind::Future => {
             if let Some(buffer) = &method.options.buffer {
                 errors.push(error_with_help(
                     buffer,
                     format!(
-                        "`buffer` sizes the stream of a method that returns an iterator, and `{}` \
-                         returns none",
-                        method.sig.ident
+                        "`buffer` sizes the stream of a method that returns an iterator, and `{name}` \
+                         returns none"
                     ),
                     "add `stream` if the method returns an `IntoIterator` type, or remove `buffer`",
                 ));
@@ -338,23 +344,22 @@ fn check_kind(method: &Method, cannot: &dyn Fn(String) -> String, errors: &mut E
         }
         Kind::Stream { implied, .. } => {
             if let Some(span) = method.options.instrument {
-                errors.push(syn::Error::new(
+                errors.push(error_at_with_help(
                     span,
                     format!(
-                        "`instrument` gives an `_async` twin's call its own span, and `{}` gets a \
-                         stream twin, whose items are produced in the caller's span\n\nhelp: \
-                         remove `instrument` from this method",
-                        method.sig.ident
+                        "`instrument` gives an `_async` twin's call its own span, and `{name}` gets a \
+                         stream twin, whose items are produced in the caller's span"
                     ),
+                    "remove `instrument` from this method",
                 ));
             }
-            if let Receiver::None = method.receiver {
+            if let Ok(Receiver::None) = method.receiver {
                 errors.push(error_with_help(
-                    &method.sig.ident,
+                    name,
                     cannot(
+                        name,
                         "it returns an iterator but has no `self`; stream twins are made for \
-                         methods of a client"
-                            .into(),
+                         methods of a client",
                     ),
                     SKIP_HELP,
                 ));
@@ -364,13 +369,13 @@ fn check_kind(method: &Method, cannot: &dyn Fn(String) -> String, errors: &mut E
                     .options
                     .stream
                     .unwrap_or_else(proc_macro2::Span::call_site);
-                errors.push(syn::Error::new(
+                errors.push(error_at_with_help(
                     span,
                     format!(
-                        "`stream` makes a stream of the iterator a method returns, and `{}` \
-                         returns nothing\n\nhelp: remove `stream`",
-                        method.sig.ident
+                        "`stream` makes a stream of the iterator a method returns, and `{name}` \
+                         returns nothing"
                     ),
+                    "remove `stream`",
                 ));
             }
         }
@@ -379,78 +384,61 @@ fn check_kind(method: &Method, cannot: &dyn Fn(String) -> String, errors: &mut E
 
 /// `T` of a `&T` argument: it is copied with `ToOwned`, so it must not borrow
 /// itself and must have a `ToOwned` impl that can be named.
-fn check_referent(
-    referent: &Type,
-    param_name: &str,
-    cannot: &dyn Fn(String) -> String,
-    errors: &mut Errors,
-) {
+fn check_referent(referent: &Type, name: &Ident, param_name: &str, errors: &mut Errors) {
     if let Some(borrow) = types::first_borrow(referent) {
-        errors.push(syn::Error::new_spanned(
+        errors.push(error_with_help(
             borrow,
-            format!(
-                "{}\n\nhelp: take owned values (`&[String]` rather than `&[&str]`), or {SKIP_HELP}",
-                cannot(format!(
+            cannot(
+                name,
+                format_args!(
                     "`{param_name}` is copied with `ToOwned` so that the twin's future borrows nothing, \
                      but its type borrows again inside the reference"
-                ))
+                ),
             ),
+            format_args!("take owned values (`&[String]` rather than `&[&str]`), or {SKIP_HELP}"),
         ));
     } else if let Some(dyn_trait) = types::first_dyn(referent) {
         errors.push(error_with_help(
             dyn_trait,
-            cannot(format!(
-                "`{param_name}` is copied with `ToOwned` so that the twin's future borrows nothing, \
-                 and a `dyn Trait` cannot be copied"
-            )),
-            format!("take a `Box<dyn Trait + Send>` or a generic parameter, or {SKIP_HELP}"),
+            cannot(
+                name,
+                format_args!(
+                    "`{param_name}` is copied with `ToOwned` so that the twin's future borrows nothing, \
+                     and a `dyn Trait` cannot be copied"
+                ),
+            ),
+            format_args!("take a `Box<dyn Trait + Send>` or a generic parameter, or {SKIP_HELP}"),
         ));
     } else if let Some(impl_trait) = types::first_impl_trait(referent) {
         if !matches!(types::peel(referent), Type::ImplTrait(_)) {
             errors.push(error_with_help(
                 impl_trait,
-                cannot(format!(
-                    "`{param_name}` has an `impl Trait` inside a reference, which the twin cannot copy"
-                )),
-                format!("use a named generic parameter, or {SKIP_HELP}"),
+                cannot(
+                    name,
+                    format_args!(
+                        "`{param_name}` has an `impl Trait` inside a reference, which the twin cannot copy"
+                    ),
+                ),
+                format_args!("use a named generic parameter, or {SKIP_HELP}"),
             ));
         }
     }
 }
 
 /// Every name a twin could collide with: the impl's or trait's own
-/// functions.
-fn existing_names(input: &Input) -> HashMap<String, Ident> {
-    let idents: Vec<&Ident> = match input.source {
-        Source::Impl(item) => item
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                ImplItem::Fn(method) => Some(&method.sig.ident),
-                _ => None,
-            })
-            .collect(),
-        // The declared methods are the remote type's own: a twin named like
-        // one of them would be hidden behind it when called on a client that
-        // is its own handle.
-        Source::Remote(item) | Source::Trait(item) => item
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                TraitItem::Fn(method) => Some(&method.sig.ident),
-                _ => None,
-            })
-            .collect(),
-    };
-    idents
-        .into_iter()
-        .map(|ident| (ident.to_string(), ident.clone()))
+/// functions (in a remote declaration, the remote type's own: a twin named
+/// like one of them would be hidden behind it when called on a client that is
+/// its own handle).
+fn existing_names(methods: &[Parsed]) -> HashMap<String, Ident> {
+    methods
+        .iter()
+        .map(|method| (method.sig.ident.to_string(), method.sig.ident.clone()))
         .collect()
 }
 
 fn check_twin_name<'a>(
     input: &Input,
-    method: &'a Method,
+    method: &'a Parsed,
     names: &HashMap<String, Ident>,
     twins: &mut HashMap<String, &'a Ident>,
     errors: &mut Errors,
@@ -464,14 +452,12 @@ fn check_twin_name<'a>(
             twin,
             format!(
                 "the twin of `{name}` would be named `{twin}`, like the method `{existing}` {}",
-                match input.source {
+                match &input.source {
                     Source::Impl(_) => "of this impl".to_owned(),
                     Source::Trait(_) => "of this trait".to_owned(),
                     Source::Remote(_) => format!(
                         "of `{}` declared in this trait",
-                        input
-                            .type_path()
-                            .unwrap_or_else(|| "the remote type".to_owned())
+                        input.type_path.as_deref().unwrap_or("the remote type")
                     ),
                 }
             ),
