@@ -176,9 +176,11 @@ impl<T: Send + 'static> Lineup<T> {
     /// Runs `f` on the client when it is this call's turn. Lazy: nothing
     /// happens before the first poll. With a `hook`, the call is armed with
     /// it (see `cancel`): dropped before its turn it does not run, dropped
-    /// while it runs the hook interrupts it.
+    /// while it runs the hook interrupts it. Its panics name `name`, the
+    /// twin, if any.
     pub(crate) fn call<F, R>(
         self: &Arc<Self>,
+        name: Option<&'static str>,
         hook: Option<&Arc<Hook>>,
         f: F,
     ) -> impl Future<Output = R> + Send + 'static + use<T, F, R>
@@ -190,7 +192,8 @@ impl<T: Send + 'static> Lineup<T> {
         let hook = hook.cloned();
         async move {
             let (job, watch, outcome) = job(f, hook.as_ref());
-            turns.start_or_queue(job);
+            // The future's `Arc` goes to the runner (or is dropped, queued).
+            turns.start_or_queue(name, job);
             // Dropped after the reply came (or with this future): dropping it
             // first would read as "cancelled while running".
             let _watch = watch;
@@ -198,14 +201,15 @@ impl<T: Send + 'static> Lineup<T> {
                 Ok(Ok(value)) => value,
                 Ok(Err(payload)) => panic::resume_unwind(payload),
                 // The job was dropped unrun: the runtime shut down.
-                Err(error) => shut_down_before_start(&error),
+                Err(error) => shut_down_before_start(name, &error),
             }
         }
     }
 
     /// Takes the client to the pool with `job` if it is free, or queues
-    /// `job` behind the calls that wait for it.
-    fn start_or_queue(self: &Arc<Self>, job: Job<T>) {
+    /// `job` behind the calls that wait for it (polled outside a runtime, it
+    /// panics naming `name`).
+    fn start_or_queue(self: Arc<Self>, name: Option<&'static str>, job: Job<T>) {
         let mut state = self.lock();
         if state.client.is_none() {
             return state.queue.push_back(job);
@@ -214,13 +218,14 @@ impl<T: Send + 'static> Lineup<T> {
         // outside a runtime leaves everything as it was.
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             drop(state);
-            no_runtime()
+            no_runtime(name)
         };
-        let runner = Runner {
-            turns: Arc::clone(self),
-            client: state.client.take(),
-        };
+        let client = state.client.take();
         drop(state);
+        let runner = Runner {
+            turns: self,
+            client,
+        };
         runner.spawn(&runtime, job);
     }
 }

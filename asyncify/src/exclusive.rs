@@ -239,7 +239,7 @@ where
     {
         // The call runs on the pool thread that holds the client: the one
         // this call takes it to, or the one running the calls queued before.
-        self.shared.call(self.cancel.as_ref(), f)
+        self.shared.call(None, self.cancel.as_ref(), f)
     }
 }
 
@@ -297,6 +297,19 @@ where
     {
         Exclusive::offload(self, f)
     }
+
+    fn __offload_named<F, R>(
+        &self,
+        name: &'static str,
+        f: F,
+    ) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.shared
+            .call(Some(name), self.cancel.as_ref(), move |client| f(client))
+    }
 }
 
 impl<T> OffloadMut<T> for Exclusive<T>
@@ -309,5 +322,17 @@ where
         R: Send + 'static,
     {
         Exclusive::offload_mut(self, f)
+    }
+
+    fn __offload_mut_named<F, R>(
+        &self,
+        name: &'static str,
+        f: F,
+    ) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&mut T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.shared.call(Some(name), self.cancel.as_ref(), f)
     }
 }
