@@ -300,9 +300,10 @@ where
     /// Runs `f` on a seat's client when it is this call's turn. Lazy:
     /// nothing happens before the first poll. Armed (see `cancel`), dropped
     /// before its turn it does not run, dropped while it runs the hook
-    /// interrupts it.
+    /// interrupts it. Its panics name `name`, the twin, if any.
     pub(crate) fn call<F, R>(
         self: &Arc<Self>,
+        name: Option<&'static str>,
         arming: Arming,
         f: F,
     ) -> impl Future<Output = R> + Send + 'static + use<T, S, F, R>
@@ -313,7 +314,8 @@ where
         let turns = Arc::clone(self);
         async move {
             let (job, watch, outcome) = job(f, &arming);
-            turns.start_or_queue(job);
+            // The future's `Arc` goes to the runner (or is dropped, queued).
+            turns.start_or_queue(name, job);
             // Dropped after the reply came (or with this future): dropping it
             // first would read as "cancelled while running".
             let _watch = watch;
@@ -321,14 +323,15 @@ where
                 Ok(Ok(value)) => value,
                 Ok(Err(payload)) => panic::resume_unwind(payload),
                 // The job was dropped unrun: the runtime shut down.
-                Err(error) => shut_down_before_start(&error),
+                Err(error) => shut_down_before_start(name, &error),
             }
         }
     }
 
     /// Takes a free seat to the pool with `job` if there is one, or queues
-    /// `job` behind the calls that wait for one.
-    fn start_or_queue(self: &Arc<Self>, job: Job<T, S>) {
+    /// `job` behind the calls that wait for one (polled outside a runtime,
+    /// it panics naming `name`).
+    fn start_or_queue(self: Arc<Self>, name: Option<&'static str>, job: Job<T, S>) {
         let mut state = self.lock();
         if state.free.is_empty() {
             return state.push(job);
@@ -337,13 +340,11 @@ where
         // outside a runtime leaves everything as it was.
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             drop(state);
-            no_runtime()
+            no_runtime(name)
         };
-        let runner = Runner {
-            turns: Arc::clone(self),
-            seat: state.free.pop(),
-        };
+        let seat = state.free.pop();
         drop(state);
+        let runner = Runner { turns: self, seat };
         runner.spawn(&runtime, job);
     }
 }

@@ -240,7 +240,8 @@ where
     {
         // The call runs on the pool thread that holds the client: the one
         // this call takes it to, or the one running the calls queued before.
-        self.shared.call(Arming::from(self.cancel.as_ref()), f)
+        self.shared
+            .call(None, Arming::from(self.cancel.as_ref()), f)
     }
 }
 
@@ -304,6 +305,22 @@ where
     {
         Exclusive::offload(self, f)
     }
+
+    fn __offload_named<F, R>(
+        &self,
+        name: &'static str,
+        f: F,
+    ) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.shared.call(
+            Some(name),
+            Arming::from(self.cancel.as_ref()),
+            move |client| f(client),
+        )
+    }
 }
 
 impl<T> OffloadMut<T> for Exclusive<T>
@@ -316,5 +333,18 @@ where
         R: Send + 'static,
     {
         Exclusive::offload_mut(self, f)
+    }
+
+    fn __offload_mut_named<F, R>(
+        &self,
+        name: &'static str,
+        f: F,
+    ) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&mut T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.shared
+            .call(Some(name), Arming::from(self.cancel.as_ref()), f)
     }
 }

@@ -9,7 +9,7 @@ use crate::cancel::{self, Hook, unblock_armed};
 use crate::offload::Offload;
 use crate::slot::ClientSlot;
 use crate::turns::Turns;
-use crate::unblock::unblock;
+use crate::unblock::unblock_as;
 
 /// A clonable, `Send + Sync` handle to a blocking client whose calls run in
 /// parallel on the blocking pool.
@@ -272,30 +272,51 @@ impl<T> Handle<T> {
         F: FnOnce(&T) -> R + Send + 'static,
         R: Send + 'static,
     {
-        let mut handle = self.clone();
+        self.offload_as(None, f)
+    }
+
+    /// [`offload`](Handle::offload) for the twin `name`, if any, whose
+    /// panics then name it.
+    fn offload_as<F, R>(
+        &self,
+        name: Option<&'static str>,
+        f: F,
+    ) -> impl Future<Output = R> + Send + 'static + use<T, F, R>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce(&T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        // What the call needs of the handle, each cloned once: the client
+        // goes to the pool, the limit and the hook stay on this thread.
+        let slot = Arc::clone(&self.slot);
+        let limit = self.limit.clone();
+        let cancel = self.cancel.clone();
         async move {
             // Waiting here, in the calling task, takes no pool thread (the
             // queue is `Pool`'s, see `turns.rs`). The turn moves into the
             // call and is given up when it returns, even if this future is
             // dropped meanwhile.
-            let permit = match &handle.limit {
-                Some(limit) => Some(Arc::clone(limit).take().await),
+            let permit = match limit {
+                Some(limit) => Some(limit.take().await),
                 None => None,
             };
-            // Taken out of the copy that goes to the pool, so that the hook's
-            // reference count is only ever touched on this thread.
-            match handle.cancel.take() {
+            match cancel {
                 None => {
-                    unblock(move || {
+                    unblock_as(name, move || {
                         let _permit = permit;
-                        f(&handle)
+                        f(&slot)
                     })
                     .await
                 }
                 // The permit is released once the call (and a hook that
                 // began for it) has ended.
                 Some(hook) => {
-                    unblock_armed(&hook, (handle, permit), move |(handle, _permit)| f(handle)).await
+                    let call = unblock_armed(&hook, (slot, permit), move |(slot, _permit)| f(slot));
+                    match name {
+                        Some(name) => crate::__private::named(name, call).await,
+                        None => call.await,
+                    }
                 }
             }
         }
@@ -356,5 +377,17 @@ where
         R: Send + 'static,
     {
         Handle::offload(self, f)
+    }
+
+    fn __offload_named<F, R>(
+        &self,
+        name: &'static str,
+        f: F,
+    ) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.offload_as(Some(name), f)
     }
 }

@@ -2,7 +2,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::slot::ClientSlot;
-use crate::unblock::unblock;
+use crate::unblock::{unblock, unblock_as};
 
 /// A handle that can run calls on a `T` in the blocking pool: "run this
 /// closure on `&T` on another thread and give me its result".
@@ -62,6 +62,23 @@ pub trait Offload<T: ?Sized> {
     where
         F: FnOnce(&T) -> R + Send + 'static,
         R: Send + 'static;
+
+    /// Not public API: [`offload`](Offload::offload) for the twin `name`,
+    /// whose panics (polled outside a runtime, say) name it. The handles of
+    /// this crate pass `name` to where such a panic is raised; the default,
+    /// for other handles, records it around every poll instead.
+    #[doc(hidden)]
+    fn __offload_named<F, R>(
+        &self,
+        name: &'static str,
+        f: F,
+    ) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        crate::__private::named(name, self.offload(f))
+    }
 }
 
 /// A handle that can lend `&mut T` to a call in the blocking pool, because
@@ -105,6 +122,21 @@ pub trait OffloadMut<T: ?Sized>: Offload<T> {
     where
         F: FnOnce(&mut T) -> R + Send + 'static,
         R: Send + 'static;
+
+    /// Not public API: [`offload_mut`](OffloadMut::offload_mut) for the twin
+    /// `name`, as [`Offload::__offload_named`].
+    #[doc(hidden)]
+    fn __offload_mut_named<F, R>(
+        &self,
+        name: &'static str,
+        f: F,
+    ) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&mut T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        crate::__private::named(name, self.offload_mut(f))
+    }
 }
 
 /// A cheap-clone client needs no handle: each call runs on a clone of it.
@@ -128,6 +160,19 @@ where
         let client = ClientSlot::new(self.clone());
         unblock(move || f(&client))
     }
+
+    fn __offload_named<F, R>(
+        &self,
+        name: &'static str,
+        f: F,
+    ) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let client = ClientSlot::new(self.clone());
+        unblock_as(Some(name), move || f(&client))
+    }
 }
 
 /// An `Arc<T>` you already have works like a [`Handle`](crate::Handle),
@@ -143,5 +188,18 @@ where
     {
         let client = Arc::clone(self);
         unblock(move || f(&client))
+    }
+
+    fn __offload_named<F, R>(
+        &self,
+        name: &'static str,
+        f: F,
+    ) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let client = Arc::clone(self);
+        unblock_as(Some(name), move || f(&client))
     }
 }

@@ -349,12 +349,17 @@ where
         // The call runs on the pool thread that holds a client: the one this
         // call takes a free client to, or one that runs the calls queued
         // before it.
-        let arming = if self.hooked {
+        self.shared.call(None, self.arming(), f)
+    }
+
+    /// How the pool's calls are armed: with the hook of the client each one
+    /// gets, if the pool has hooks.
+    fn arming(&self) -> Arming {
+        if self.hooked {
             Arming::AtBegin
         } else {
             Arming::Not
-        };
-        self.shared.call(arming, f)
+        }
     }
 }
 
@@ -465,6 +470,19 @@ where
     {
         Pool::offload(self, f)
     }
+
+    fn __offload_named<F, R>(
+        &self,
+        name: &'static str,
+        f: F,
+    ) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.shared
+            .call(Some(name), self.arming(), move |client| f(client))
+    }
 }
 
 impl<T> OffloadMut<T> for Pool<T>
@@ -477,6 +495,18 @@ where
         R: Send + 'static,
     {
         Pool::offload_mut(self, f)
+    }
+
+    fn __offload_mut_named<F, R>(
+        &self,
+        name: &'static str,
+        f: F,
+    ) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&mut T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.shared.call(Some(name), self.arming(), f)
     }
 }
 

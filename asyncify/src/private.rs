@@ -5,7 +5,7 @@
 use std::future::{Future, poll_fn};
 use std::pin::pin;
 
-use crate::unblock::unblock;
+use crate::unblock::unblock_as;
 
 pub use std::borrow::{Borrow, ToOwned};
 pub use std::option::Option;
@@ -23,7 +23,10 @@ pub use crate::stream::{Sink, stream, stream_mut};
 pub use tracing;
 
 /// Polls `future` with `name` recorded as the generated method being polled,
-/// so that a panic deep inside (no runtime) can say which method it was.
+/// so that a panic deep inside (no runtime) can say which method it was: what
+/// a twin on a handle of another crate, or on `Pool` and `Dedicated`, pays on
+/// every poll. The handles of this crate pass the name to where the panic is
+/// raised instead (`Offload::__offload_named`).
 pub async fn named<Fut>(name: &'static str, future: Fut) -> Fut::Output
 where
     Fut: Future,
@@ -161,8 +164,8 @@ pub fn declared<T: Declared<D>, D>(argument: D) -> T {
     T::from_declared(argument)
 }
 
-/// What a twin of a `&self` method returns: [`Offload::offload`] of `f`,
-/// polled under the twin's `name` ([`named`]), with the result bounded by
+/// What a twin of a `&self` method returns: [`Offload::offload`] of `f`, for
+/// the twin `name` (`Offload::__offload_named`, whose panics name it), with the result bounded by
 /// [`MovesToPool`] (the generated code calls it with the span of the declared
 /// result, so that a result that is not `Send` is one error there). One
 /// generic function, so that each twin's future is this one's opaque type,
@@ -179,10 +182,11 @@ where
     F: FnOnce(&T) -> R + Send + 'static,
     R: MovesToPool + 'static,
 {
-    named(name, Offload::offload(handle, f))
+    Offload::__offload_named(handle, name, f)
 }
 
-/// [`twin`] of a `&mut self` method: [`OffloadMut::offload_mut`].
+/// [`twin`] of a `&mut self` method: [`OffloadMut::offload_mut`]
+/// (`OffloadMut::__offload_mut_named`).
 pub fn twin_mut<H, T, F, R>(
     name: &'static str,
     handle: &H,
@@ -194,14 +198,15 @@ where
     F: FnOnce(&mut T) -> R + Send + 'static,
     R: MovesToPool + 'static,
 {
-    named(name, OffloadMut::offload_mut(handle, f))
+    OffloadMut::__offload_mut_named(handle, name, f)
 }
 
-/// [`twin`] of a function without `self`: [`unblock`].
+/// [`twin`] of a function without `self`: [`unblock`](fn@crate::unblock), with
+/// panics that name the twin.
 pub fn twin_unblock<F, R>(name: &'static str, f: F) -> impl Future<Output = R> + Send + 'static
 where
     F: FnOnce() -> R + Send + 'static,
     R: MovesToPool + 'static,
 {
-    named(name, unblock(f))
+    unblock_as(Some(name), f)
 }

@@ -57,6 +57,20 @@ where
 {
     Unblock {
         state: State::Idle(f),
+        name: None,
+    }
+}
+
+/// [`unblock`] for a generated method: its panics name `name` (the twin), or
+/// with `None` the method being polled on this thread, as `unblock`'s do.
+pub(crate) fn unblock_as<F, R>(name: Option<&'static str>, f: F) -> Unblock<F, R>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    Unblock {
+        state: State::Idle(f),
+        name,
     }
 }
 
@@ -64,6 +78,9 @@ where
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Unblock<F, R> {
     state: State<F, R>,
+    // The generated method this is the call of, for its panics; `None` for
+    // `unblock` itself (then the method being polled on this thread, if any).
+    name: Option<&'static str>,
 }
 
 enum State<F, R> {
@@ -87,7 +104,7 @@ where
         let this = self.get_mut();
         if let State::Idle(_) = this.state {
             let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-                no_runtime()
+                no_runtime(this.name)
             };
             let State::Idle(f) = std::mem::replace(&mut this.state, State::Done) else {
                 unreachable!()
@@ -111,7 +128,7 @@ where
             Ok(value) => value,
             Err(error) => match error.try_into_panic() {
                 Ok(payload) => panic::resume_unwind(payload),
-                Err(error) => shut_down_before_start(&error),
+                Err(error) => shut_down_before_start(this.name, &error),
             },
         })
     }
@@ -124,35 +141,43 @@ impl<F, R> fmt::Debug for Unblock<F, R> {
             State::Running(_) => "running",
             State::Done => "done",
         };
-        f.debug_struct("Unblock").field("state", &state).finish()
+        f.debug_struct("Unblock")
+            .field("state", &state)
+            .field("name", &self.name)
+            .finish()
     }
 }
 
-fn describe_call() -> String {
-    match context::current_call() {
+/// `name`, or else the generated method being polled on this thread, or else
+/// `unblock` itself.
+fn describe_call(name: Option<&'static str>) -> String {
+    match name.or_else(context::current_call) {
         Some(name) => format!("`{name}`"),
         None => "`asyncify::unblock`".to_owned(),
     }
 }
 
 /// The panic of a call whose closure the runtime dropped unrun, because it
-/// shut down first; `cause` is what reported it.
+/// shut down first; `cause` is what reported it. `name` is the generated
+/// method's, when the caller knows it.
 #[cold]
-pub(crate) fn shut_down_before_start(cause: &dyn fmt::Display) -> ! {
+pub(crate) fn shut_down_before_start(name: Option<&'static str>, cause: &dyn fmt::Display) -> ! {
     panic!(
         "{} was cancelled ({cause}): the Tokio runtime shut down before the blocking call could \
          start",
-        describe_call()
+        describe_call(name)
     )
 }
 
+/// The panic of a call polled outside a runtime; `name` as in
+/// [`shut_down_before_start`].
 #[cold]
 #[track_caller]
-pub(crate) fn no_runtime() -> ! {
+pub(crate) fn no_runtime(name: Option<&'static str>) -> ! {
     panic!(
         "{} needs a Tokio runtime: it runs the blocking call on Tokio's blocking thread \
          pool, but it was awaited outside a runtime. Await it inside `#[tokio::main]`, \
          `Runtime::block_on` or a task spawned on a runtime",
-        describe_call()
+        describe_call(name)
     )
 }
