@@ -777,11 +777,7 @@ impl<T: Send + 'static> Pool<T> {
         let places = clients
             .into_iter()
             .map(|client| {
-                let mut place = Place {
-                    client: None,
-                    hook: None,
-                    config: Arc::clone(&config),
-                };
+                let mut place = Place::empty(&config);
                 place.fill(client);
                 place
             })

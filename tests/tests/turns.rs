@@ -230,14 +230,25 @@ fn gated_pool() -> (asyncify::Pool<Recorder>, mpsc::Sender<()>) {
     (pool, open)
 }
 
+/// A [`gated_pool`] whose two clients are each held by a call that waits
+/// for the gate (tasks spawned on the current runtime).
+async fn held_pool() -> (
+    asyncify::Pool<Recorder>,
+    mpsc::Sender<()>,
+    Vec<tokio::task::JoinHandle<usize>>,
+) {
+    let (pool, open) = gated_pool();
+    let held = (0..2)
+        .map(|id| tokio::spawn(pool.wait_then_record_async(id)))
+        .collect();
+    settle().await;
+    (pool, open, held)
+}
+
 #[test]
 fn calls_queued_on_a_pool_run_on_the_threads_that_hold_its_clients() {
     runtime(8).block_on(async {
-        let (pool, open) = gated_pool();
-        let held: Vec<_> = (0..2)
-            .map(|id| tokio::spawn(pool.wait_then_record_async(id)))
-            .collect();
-        settle().await;
+        let (pool, open, held) = held_pool().await;
         let log = Arc::new(Mutex::new(Vec::new()));
         let queued: Vec<_> = (2..40)
             .map(|id| {
@@ -290,11 +301,7 @@ fn calls_queued_on_a_pool_run_on_the_threads_that_hold_its_clients() {
 #[test]
 fn dropped_waiters_of_a_pool_are_freed_before_the_client_is() {
     runtime(4).block_on(async {
-        let (pool, open) = gated_pool();
-        let held: Vec<_> = (0..2)
-            .map(|id| tokio::spawn(pool.wait_then_record_async(id)))
-            .collect();
-        settle().await;
+        let (pool, open, held) = held_pool().await;
         // 100 calls that give up while they wait, each holding an argument.
         let argument = Arc::new(());
         for _ in 0..100 {
