@@ -14,6 +14,7 @@
 
 mod args;
 mod ast;
+mod bodies;
 mod errors;
 mod expand;
 mod types;
@@ -34,10 +35,20 @@ use self::errors::Errors;
 /// one `compile_error!` per problem, and the twins of the methods that had
 /// none, so that the rest of the crate and the IDE keep working.
 pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
+    expand_parsed_by(args, input, bodies::parse_item)
+}
+
+/// [`expand`], with the item read by `parse`: [`bodies::parse_item`], or in
+/// the unit tests `syn::parse2`, whose expansion it must equal.
+fn expand_parsed_by(
+    args: TokenStream,
+    input: TokenStream,
+    parse: fn(TokenStream) -> syn::Result<syn::Item>,
+) -> TokenStream {
     let mut errors = Errors::default();
     let options = args::ImplOptions::parse(args, &mut errors);
 
-    let mut item = match syn::parse2::<syn::Item>(input.clone()) {
+    let mut item = match parse(input.clone()) {
         Ok(syn::Item::Impl(item)) => ast::Item::Impl(item),
         Ok(syn::Item::Trait(item)) => ast::Item::Trait(item),
         Ok(other) => {
