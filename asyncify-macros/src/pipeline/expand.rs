@@ -30,7 +30,7 @@
 //! of the same client with hand-written `spawn_blocking` wrappers
 //! (`scripts/compile-cost.sh`, BENCHMARKS.md).
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Delimiter, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Attribute, Ident, Type, TypeParamBound, Visibility, WherePredicate, parse_quote};
@@ -312,15 +312,22 @@ fn generate_trait(
     let (declarations, definitions): (Vec<_>, Vec<_>) = methods
         .iter()
         .map(|method| {
+            // `#docs #(#attrs)* #signature;` and `#(#cfgs)* #signature { #body }`,
+            // with the streams moved: the signature is copied once, not twice.
             let signature = signature(input, method);
-            let docs = twin_docs(input, method);
-            let attrs = carried(method.attrs, &["cfg", "deprecated", "must_use"]);
-            let cfgs = carried(method.attrs, &["cfg"]);
-            let body = body(input, method);
-            (
-                quote!(#docs #(#attrs)* #signature;),
-                quote!(#(#cfgs)* #signature { #body }),
-            )
+            let mut declaration = twin_docs(input, method);
+            carry(
+                method.attrs,
+                &["cfg", "deprecated", "must_use"],
+                &mut declaration,
+            );
+            declaration.extend(signature.clone());
+            declaration.extend(quote!(;));
+            let mut definition = TokenStream::new();
+            carry(method.attrs, &["cfg"], &mut definition);
+            definition.extend(signature);
+            definition.extend([braces(body(input, method))]);
+            (declaration, definition)
         })
         .unzip();
     let (declarations, definitions) = (braced(declarations), braced(definitions));
@@ -437,12 +444,17 @@ fn generate_constructors(input: &Input, methods: &[&Method]) -> TokenStream {
     let cfgs = impl_cfgs(input);
     let (impl_generics, _, where_clause) = input.generics.split_for_impl();
     let functions = braced(methods.iter().map(|method| {
-        let signature = signature(input, method);
-        let docs = twin_docs(input, method);
-        let attrs = carried(method.attrs, &["cfg", "deprecated", "must_use"]);
-        let vis = method.vis;
-        let body = body(input, method);
-        quote!(#docs #(#attrs)* #vis #signature { #body })
+        // `#docs #(#attrs)* #vis #signature { #body }`, moved.
+        let mut function = twin_docs(input, method);
+        carry(
+            method.attrs,
+            &["cfg", "deprecated", "must_use"],
+            &mut function,
+        );
+        method.vis.to_tokens(&mut function);
+        function.extend(signature(input, method));
+        function.extend([braces(body(input, method))]);
+        function
     }));
     quote! {
         #(#cfgs)*
@@ -466,28 +478,57 @@ fn generate_constructors(input: &Input, methods: &[&Method]) -> TokenStream {
 fn braced(items: impl IntoIterator<Item = TokenStream>) -> proc_macro2::Group {
     let mut stream = TokenStream::new();
     stream.extend(items);
-    proc_macro2::Group::new(proc_macro2::Delimiter::Brace, stream)
+    proc_macro2::Group::new(Delimiter::Brace, stream)
+}
+
+/// `{ #stream }`, as `quote!` makes it (at the call site), with the stream
+/// moved in.
+fn braces(stream: TokenStream) -> TokenTree {
+    TokenTree::Group(proc_macro2::Group::new(Delimiter::Brace, stream))
+}
+
+/// `( #stream )` at `span`, as `quote_spanned!(span=> (#stream))` makes it,
+/// with the stream moved in.
+fn parens(stream: TokenStream, span: Span) -> TokenTree {
+    let mut group = proc_macro2::Group::new(Delimiter::Parenthesis, stream);
+    group.set_span(span);
+    TokenTree::Group(group)
+}
+
+/// A lone punctuation mark at `span`, as `quote_spanned!` makes `,` or `;`.
+fn punct(ch: char, span: Span) -> TokenTree {
+    let mut punct = Punct::new(ch, Spacing::Alone);
+    punct.set_span(span);
+    TokenTree::Punct(punct)
 }
 
 /// `fn get_async<..>(&self, key: &str) -> impl Future<Output = R> + Send + 'static where ..`
+///
+/// Written into one stream as it goes (each `quote!` of a part, then
+/// interpolated, would copy its tokens once more).
 fn signature(input: &Input, method: &Method) -> TokenStream {
     let sig = method.sig;
-    let fn_token = &sig.fn_token;
     let twin = &method.twin;
     let (generics, _, _) = method.generics.split_for_impl();
-    // `&'a mut self` is `&'a self` in the twin: the handle lends the client.
-    let receiver = match &method.receiver {
-        Receiver::None => None,
-        Receiver::Shared(reference) | Receiver::Mut(reference) => {
-            let (and, lifetime) = (&reference.and, &reference.lifetime);
-            Some(quote!(#and #lifetime self,))
+    let fn_token = &sig.fn_token;
+    let mut tokens = quote!(#fn_token #twin #generics);
+    // `(#receiver #(#name: #ty),*)`, where `&'a mut self` is `&'a self` in
+    // the twin: the handle lends the client.
+    let mut params = TokenStream::new();
+    if let Receiver::Shared(reference) | Receiver::Mut(reference) = &method.receiver {
+        let (and, lifetime) = (&reference.and, &reference.lifetime);
+        params.extend(quote!(#and #lifetime self,));
+    }
+    for (index, param) in method.params.iter().enumerate() {
+        if index > 0 {
+            params.extend([punct(',', Span::call_site())]);
         }
-    };
-    let params = method.params.iter().map(|param| {
-        let name = &param.name;
-        let ty = twin_param_type(param);
-        quote!(#name: #ty)
-    });
+        param.name.to_tokens(&mut params);
+        params.extend([punct(':', Span::call_site())]);
+        twin_param_type(param, &mut params);
+    }
+    tokens.extend([parens(params, Span::call_site())]);
+    tokens.extend(quote!(->));
     let output = &method.output;
     let future = match &method.kind {
         Kind::Future => quote_spanned! {output.span()=>
@@ -500,19 +541,22 @@ fn signature(input: &Input, method: &Method) -> TokenStream {
                 + 'static
         },
     };
-    let where_clause = where_clause(input, method);
-    quote!(#fn_token #twin #generics (#receiver #(#params),*) -> #future #where_clause)
+    tokens.extend(future);
+    tokens.extend(where_clause(input, method));
+    tokens
 }
 
 /// The parameter's type in the twin: as written, with `Send + 'static` on
 /// each `impl Trait` taken by value, and a `'static`, `Send` copy required of
 /// an `impl Trait` behind a reference.
-fn twin_param_type(param: &Param) -> Type {
-    let mut ty = param.ty.clone();
-    // Most parameters hold no `impl Trait`: no bounds to parse for them.
-    if types::first_impl_trait(&ty).is_none() {
-        return ty;
+fn twin_param_type(param: &Param, tokens: &mut TokenStream) {
+    // Most parameters hold no `impl Trait`: no bounds to parse for them, and
+    // nothing to clone.
+    if types::first_impl_trait(&param.ty).is_none() {
+        param.ty.to_tokens(tokens);
+        return;
     }
+    let mut ty = param.ty.clone();
     let bounds: Vec<TypeParamBound> = match param.pass {
         Pass::Move => vec![parse_quote!(::core::marker::Send), parse_quote!('static)],
         Pass::Copy(_) | Pass::CopyOption(_) => vec![parse_quote! {
@@ -522,7 +566,7 @@ fn twin_param_type(param: &Param) -> Type {
         Pass::Convert(_) => Vec::new(),
     };
     types::bound_impl_traits(&mut ty, &bounds);
-    ty
+    ty.to_tokens(tokens);
 }
 
 /// The method's own where-clause, plus the bounds that generic arguments and
@@ -670,14 +714,15 @@ fn body(input: &Input, method: &Method) -> TokenStream {
     } = arguments(input, method);
     let call = call(input, method, args);
     let offloaded = match &method.kind {
-        Kind::Future => future_body(input, method, &call),
+        Kind::Future => future_body(input, method, call),
         Kind::Stream { buffer, lender, .. } => stream_body(input, *buffer, *lender, &call),
     };
-    quote! {
-        #(#checks)*
-        #(#copies)*
-        #offloaded
-    }
+    // `#(#checks)* #(#copies)* #offloaded`, moved.
+    let mut tokens = TokenStream::new();
+    tokens.extend(checks);
+    tokens.extend(copies);
+    tokens.extend(offloaded);
+    tokens
 }
 
 /// The method's own call, `<Client>::get(this, ..)`, on the pool. A call
@@ -694,13 +739,21 @@ fn call(input: &Input, method: &Method, mut args: Vec<TokenStream>) -> TokenStre
         let turbofish = turbofish(method);
         (quote!(#call_ty::#ident #turbofish), Span::call_site())
     };
-    let call = match method.receiver {
-        Receiver::None => quote_spanned!(span=> #path(#(#args),*)),
-        Receiver::Shared(_) | Receiver::Mut(_) => {
-            let this = this();
-            quote_spanned!(span=> #path(#this, #(#args),*))
+    // `#path(#this, #(#args),*)` (`#path(#(#args),*)` without `self`), with
+    // the spans `quote_spanned!(span=> ..)` gives, the arguments moved.
+    let mut arguments = TokenStream::new();
+    if let Receiver::Shared(_) | Receiver::Mut(_) = method.receiver {
+        this().to_tokens(&mut arguments);
+        arguments.extend([punct(',', span)]);
+    }
+    for (index, arg) in args.into_iter().enumerate() {
+        if index > 0 {
+            arguments.extend([punct(',', span)]);
         }
-    };
+        arguments.extend(arg);
+    }
+    let mut call = path;
+    call.extend([parens(arguments, span)]);
     if input.declared_calls {
         checked_result(method, &call)
     } else {
@@ -715,7 +768,7 @@ fn this() -> Ident {
 
 /// A future twin: `twin`, `twin_mut` or `twin_unblock` of the call, named
 /// after the twin, in a span of its own when instrumented.
-fn future_body(input: &Input, method: &Method, call: &TokenStream) -> TokenStream {
+fn future_body(input: &Input, method: &Method, call: TokenStream) -> TokenStream {
     let self_ty = &input.self_ty;
     let this = this();
     let name = method.display_name(input.type_name.as_ref());
@@ -725,25 +778,32 @@ fn future_body(input: &Input, method: &Method, call: &TokenStream) -> TokenStrea
     // twin's `impl Future<Output = R>`: rustc reports the unmet bound at
     // both, and prints one error for the two.
     let result_span = method.output.span();
-    let receiver = quote!(self);
-    let future = match method.receiver {
-        Receiver::None => {
-            let closure = quote!(move || #call);
-            quote_spanned!(result_span=> ::asyncify::__private::twin_unblock(#name, #closure))
-        }
-        Receiver::Shared(_) => {
-            let closure = quote!(move |#this: &#self_ty| #call);
-            quote_spanned! {result_span=>
-                ::asyncify::__private::twin::<_, #self_ty, _, _>(#name, #receiver, #closure)
-            }
-        }
-        Receiver::Mut(_) => {
-            let closure = quote!(move |#this: &mut #self_ty| #call);
-            quote_spanned! {result_span=>
-                ::asyncify::__private::twin_mut::<_, #self_ty, _, _>(#name, #receiver, #closure)
-            }
-        }
+    // `::asyncify::__private::twin::<_, #self_ty, _, _>(#name, self, move
+    // |#this: &#self_ty| #call)` and the like, spanned as
+    // `quote_spanned!(result_span=> ..)` does, the call moved.
+    let (mut future, mut closure) = match method.receiver {
+        Receiver::None => (
+            quote_spanned!(result_span=> ::asyncify::__private::twin_unblock),
+            quote!(move ||),
+        ),
+        Receiver::Shared(_) => (
+            quote_spanned!(result_span=> ::asyncify::__private::twin::<_, #self_ty, _, _>),
+            quote!(move |#this: &#self_ty|),
+        ),
+        Receiver::Mut(_) => (
+            quote_spanned!(result_span=> ::asyncify::__private::twin_mut::<_, #self_ty, _, _>),
+            quote!(move |#this: &mut #self_ty|),
+        ),
     };
+    closure.extend(call);
+    let mut arguments = quote!(#name);
+    arguments.extend([punct(',', result_span)]);
+    if !matches!(method.receiver, Receiver::None) {
+        arguments.extend(quote!(self));
+        arguments.extend([punct(',', result_span)]);
+    }
+    arguments.extend(closure);
+    future.extend([parens(arguments, result_span)]);
     match method.options.instrument.or(input.instrument) {
         Some(span) => quote_spanned!(span=> ::asyncify::__private::instrument!(#name, #future)),
         None => future,
@@ -836,7 +896,7 @@ fn declared_args<P, R, L>(method: &Method<P, R, L>, args: Vec<TokenStream>) -> V
                 .last()
                 .map_or(first, |token| token.span());
             let path = quote_spanned!(first=> ::asyncify::__private::declared);
-            let mut arg = proc_macro2::Group::new(proc_macro2::Delimiter::Parenthesis, arg);
+            let mut arg = proc_macro2::Group::new(Delimiter::Parenthesis, arg);
             arg.set_span(last);
             quote!(#path #arg)
         })
@@ -915,9 +975,12 @@ fn twin_docs(input: &Input, method: &Method) -> TokenStream {
              `asyncify::Exclusive`.",
         );
     }
-    let original = carried(method.attrs, &["doc"]);
-    let separator = (!original.is_empty()).then(|| quote!(#[doc = ""]));
-    quote!(#[doc = #summary] #separator #(#original)*)
+    let mut tokens = quote!(#[doc = #summary]);
+    if method.attrs.iter().any(|attr| attr.path().is_ident("doc")) {
+        tokens.extend(quote!(#[doc = ""]));
+        carry(method.attrs, &["doc"], &mut tokens);
+    }
+    tokens
 }
 
 /// The docs of a trait of twins for the handles of one type (an impl's, a
@@ -989,6 +1052,22 @@ fn carried(attrs: &[Attribute], names: &[&str]) -> Vec<Attribute> {
             attr
         })
         .collect()
+}
+
+/// [`carried`], written into `tokens` (and cloned only if inner).
+fn carry(attrs: &[Attribute], names: &[&str], tokens: &mut TokenStream) {
+    for attr in attrs {
+        if !names.iter().any(|name| attr.path().is_ident(name)) {
+            continue;
+        }
+        if let syn::AttrStyle::Outer = attr.style {
+            attr.to_tokens(tokens);
+        } else {
+            let mut attr = attr.clone();
+            attr.style = syn::AttrStyle::Outer;
+            attr.to_tokens(tokens);
+        }
+    }
 }
 
 /// The impl's own `#[cfg]`s, which every generated item shares.
