@@ -62,9 +62,9 @@ pub(crate) fn generate(input: &Input) -> TokenStream {
                     supertrait: None,
                     docs: handle_docs(input, &[], "", "`#[asyncify]`"),
                 };
-                tokens.extend(generate_trait(input, trait_name, &with_self, parts));
+                tokens.extend([generate_trait(input, trait_name, &with_self, parts)]);
             }
-            tokens.extend(generate_constructors(input, &without_self));
+            tokens.extend([generate_constructors(input, &without_self)]);
         }
         Source::Trait(source) => {
             // Every method has `self` (`valid::check`).
@@ -82,7 +82,7 @@ pub(crate) fn generate(input: &Input) -> TokenStream {
                     supertrait: Some(quote!(: #client)),
                     docs: trait_docs(input),
                 };
-                tokens.extend(generate_trait(input, trait_name, &methods, parts));
+                tokens.extend([generate_trait(input, trait_name, &methods, parts)]);
             }
         }
         Source::Remote(source) => {
@@ -110,9 +110,9 @@ pub(crate) fn generate(input: &Input) -> TokenStream {
                         "`#[asyncify(remote = ..)]`",
                     ),
                 };
-                tokens.extend(generate_trait(input, trait_name, &methods, parts));
+                tokens.extend([generate_trait(input, trait_name, &methods, parts)]);
             }
-            tokens.extend(generate_checks(input, &source.declared));
+            tokens.extend([generate_checks(input, &source.declared)]);
         }
     }
     tokens
@@ -321,11 +321,11 @@ fn generate_trait(
                 &["cfg", "deprecated", "must_use"],
                 &mut declaration,
             );
-            declaration.extend(signature.clone());
-            declaration.extend(quote!(;));
+            declaration.extend([signature.clone()]);
+            declaration.extend([quote!(;)]);
             let mut definition = TokenStream::new();
             carry(method.attrs, &["cfg"], &mut definition);
-            definition.extend(signature);
+            definition.extend([signature]);
             definition.extend([braces(body(input, method))]);
             (declaration, definition)
         })
@@ -452,7 +452,7 @@ fn generate_constructors(input: &Input, methods: &[&Method]) -> TokenStream {
             &mut function,
         );
         method.vis.to_tokens(&mut function);
-        function.extend(signature(input, method));
+        function.extend([signature(input, method)]);
         function.extend([braces(body(input, method))]);
         function
     }));
@@ -517,7 +517,7 @@ fn signature(input: &Input, method: &Method) -> TokenStream {
     let mut params = TokenStream::new();
     if let Receiver::Shared(reference) | Receiver::Mut(reference) = &method.receiver {
         let (and, lifetime) = (&reference.and, &reference.lifetime);
-        params.extend(quote!(#and #lifetime self,));
+        params.extend([quote!(#and #lifetime self,)]);
     }
     for (index, param) in method.params.iter().enumerate() {
         if index > 0 {
@@ -528,7 +528,7 @@ fn signature(input: &Input, method: &Method) -> TokenStream {
         twin_param_type(param, &mut params);
     }
     tokens.extend([parens(params, Span::call_site())]);
-    tokens.extend(quote!(->));
+    tokens.extend([quote!(->)]);
     let output = &method.output;
     let future = match &method.kind {
         Kind::Future => quote_spanned! {output.span()=>
@@ -541,8 +541,8 @@ fn signature(input: &Input, method: &Method) -> TokenStream {
                 + 'static
         },
     };
-    tokens.extend(future);
-    tokens.extend(where_clause(input, method));
+    tokens.extend([future]);
+    tokens.extend([where_clause(input, method)]);
     tokens
 }
 
@@ -721,7 +721,7 @@ fn body(input: &Input, method: &Method) -> TokenStream {
     let mut tokens = TokenStream::new();
     tokens.extend(checks);
     tokens.extend(copies);
-    tokens.extend(offloaded);
+    tokens.extend([offloaded]);
     tokens
 }
 
@@ -750,7 +750,7 @@ fn call(input: &Input, method: &Method, mut args: Vec<TokenStream>) -> TokenStre
         if index > 0 {
             arguments.extend([punct(',', span)]);
         }
-        arguments.extend(arg);
+        arguments.extend([arg]);
     }
     let mut call = path;
     call.extend([parens(arguments, span)]);
@@ -795,14 +795,14 @@ fn future_body(input: &Input, method: &Method, call: TokenStream) -> TokenStream
             quote!(move |#this: &mut #self_ty|),
         ),
     };
-    closure.extend(call);
+    closure.extend([call]);
     let mut arguments = quote!(#name);
     arguments.extend([punct(',', result_span)]);
     if !matches!(method.receiver, Receiver::None) {
-        arguments.extend(quote!(self));
+        arguments.extend([quote!(self)]);
         arguments.extend([punct(',', result_span)]);
     }
-    arguments.extend(closure);
+    arguments.extend([closure]);
     future.extend([parens(arguments, result_span)]);
     match method.options.instrument.or(input.instrument) {
         Some(span) => quote_spanned!(span=> ::asyncify::__private::instrument!(#name, #future)),
@@ -978,7 +978,7 @@ fn twin_docs(input: &Input, method: &Method) -> TokenStream {
     let summary = string_literal(&summary);
     let mut tokens = quote!(#[doc = #summary]);
     if method.attrs.iter().any(|attr| attr.path().is_ident("doc")) {
-        tokens.extend(quote!(#[doc = ""]));
+        tokens.extend([quote!(#[doc = ""])]);
         carry(method.attrs, &["doc"], &mut tokens);
     }
     tokens
