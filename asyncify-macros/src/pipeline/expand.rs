@@ -322,7 +322,7 @@ fn generate_trait(
                 &mut declaration,
             );
             declaration.extend([signature.clone()]);
-            declaration.extend([quote!(;)]);
+            declaration.extend([punct(';', Span::call_site())]);
             let mut definition = TokenStream::new();
             carry(method.attrs, &["cfg"], &mut definition);
             definition.extend([signature]);
@@ -528,7 +528,10 @@ fn signature(input: &Input, method: &Method) -> TokenStream {
         twin_param_type(param, &mut params);
     }
     tokens.extend([parens(params, Span::call_site())]);
-    tokens.extend([quote!(->)]);
+    tokens.extend([
+        TokenTree::Punct(Punct::new('-', Spacing::Joint)),
+        punct('>', Span::call_site()),
+    ]);
     let output = &method.output;
     let future = match &method.kind {
         Kind::Future => quote_spanned! {output.span()=>
@@ -639,20 +642,20 @@ fn arguments(input: &Input, method: &Method) -> Arguments {
         match &param.pass {
             Pass::Move => {
                 if !generic(&param.ty) {
-                    checks.push(check("moves_to_pool", &param.ty));
+                    checks.extend(check("moves_to_pool", &param.ty));
                 }
                 args.push(quote!(#name));
             }
             Pass::Copy(referent) => {
                 if !generic(referent) {
-                    checks.push(check("copies_to_pool", referent));
+                    checks.extend(check("copies_to_pool", referent));
                 }
                 copies.push(quote!(let #name = ::asyncify::__private::ToOwned::to_owned(#name);));
                 args.push(borrow_back(remote, referent, &quote!(&#name)));
             }
             Pass::CopyOption(referent) => {
                 if !generic(referent) {
-                    checks.push(check("copies_to_pool", referent));
+                    checks.extend(check("copies_to_pool", referent));
                 }
                 copies.push(quote! {
                     let #name = ::asyncify::__private::Option::map(#name, ::asyncify::__private::ToOwned::to_owned);
@@ -671,7 +674,7 @@ fn arguments(input: &Input, method: &Method) -> Arguments {
                 let span = target.span();
                 match conversion.kind {
                     ConversionKind::AsRef => {
-                        checks.push(check("converts_to_pool", target));
+                        checks.extend(check("converts_to_pool", target));
                         copies.push(quote_spanned! {span=>
                             let #name = <#target as ::asyncify::__private::ToOwned>::to_owned(
                                 ::core::convert::AsRef::<#target>::as_ref(&#name),
@@ -679,7 +682,7 @@ fn arguments(input: &Input, method: &Method) -> Arguments {
                         });
                     }
                     ConversionKind::Into => {
-                        checks.push(check("moves_to_pool", target));
+                        checks.extend(check("moves_to_pool", target));
                         copies.push(quote_spanned! {span=>
                             let #name: #target = ::core::convert::Into::<#target>::into(#name);
                         });
@@ -693,7 +696,7 @@ fn arguments(input: &Input, method: &Method) -> Arguments {
     // a stream's items here.
     if let Kind::Stream { item, .. } = &method.kind {
         if !generic(item) {
-            checks.push(check("moves_to_pool", item));
+            checks.extend(check("moves_to_pool", item));
         }
     }
     Arguments {
@@ -799,7 +802,7 @@ fn future_body(input: &Input, method: &Method, call: TokenStream) -> TokenStream
     let mut arguments = quote!(#name);
     arguments.extend([punct(',', result_span)]);
     if !matches!(method.receiver, Receiver::None) {
-        arguments.extend([quote!(self)]);
+        arguments.extend([TokenTree::Ident(Ident::new("self", Span::call_site()))]);
         arguments.extend([punct(',', result_span)]);
     }
     arguments.extend([closure]);
@@ -918,12 +921,12 @@ fn borrow_back(remote: bool, referent: &Type, copy: &TokenStream) -> TokenStream
 /// that an error lands on the user's type.
 /// Nothing for a type that is `Send + 'static` as written
 /// ([`types::obviously_send`]).
-fn check(helper: &str, ty: &Type) -> TokenStream {
+fn check(helper: &str, ty: &Type) -> Option<TokenStream> {
     if types::obviously_send(ty) {
-        return TokenStream::new();
+        return None;
     }
     let helper = format_ident!("{}", helper, span = ty.span());
-    quote_spanned!(ty.span()=> ::asyncify::__private::#helper::<#ty>();)
+    Some(quote_spanned!(ty.span()=> ::asyncify::__private::#helper::<#ty>();))
 }
 
 /// `::<T, N>`: the method's type and const parameters, named explicitly so
