@@ -309,13 +309,14 @@ fn generate_trait(
     });
     let (handle_impl_generics, _, _) = handle_generics.split_for_impl();
 
+    let separator = quote!(#[doc = ""]);
     let (declarations, definitions): (Vec<_>, Vec<_>) = methods
         .iter()
         .map(|method| {
             // `#docs #(#attrs)* #signature;` and `#(#cfgs)* #signature { #body }`,
             // with the streams moved: the signature is copied once, not twice.
             let signature = signature(input, method);
-            let mut declaration = twin_docs(input, method);
+            let mut declaration = twin_docs(input, method, &separator);
             carry(
                 method.attrs,
                 &["cfg", "deprecated", "must_use"],
@@ -443,9 +444,10 @@ fn generate_constructors(input: &Input, methods: &[&Method]) -> TokenStream {
     let self_ty = &input.self_ty;
     let cfgs = impl_cfgs(input);
     let (impl_generics, _, where_clause) = input.generics.split_for_impl();
+    let separator = quote!(#[doc = ""]);
     let functions = braced(methods.iter().map(|method| {
         // `#docs #(#attrs)* #vis #signature { #body }`, moved.
-        let mut function = twin_docs(input, method);
+        let mut function = twin_docs(input, method, &separator);
         carry(
             method.attrs,
             &["cfg", "deprecated", "must_use"],
@@ -962,7 +964,10 @@ fn turbofish(method: &Method) -> TokenStream {
 
 /// The twin's docs: which method it is the async form of, then that method's
 /// own docs.
-fn twin_docs(input: &Input, method: &Method) -> TokenStream {
+///
+/// `separator` is `#[doc = ""]`, made once for all twins: cloning it clones
+/// one group's handle, where `quote!` would lex the `""` again for each.
+fn twin_docs(input: &Input, method: &Method, separator: &TokenStream) -> TokenStream {
     let ident = &method.sig.ident;
     let target = match &input.type_path {
         Some(path) => format!("[`{path}::{ident}`]"),
@@ -981,7 +986,7 @@ fn twin_docs(input: &Input, method: &Method) -> TokenStream {
     let summary = string_literal(&summary);
     let mut tokens = quote!(#[doc = #summary]);
     if method.attrs.iter().any(|attr| attr.path().is_ident("doc")) {
-        tokens.extend([quote!(#[doc = ""])]);
+        tokens.extend([separator.clone()]);
         carry(method.attrs, &["doc"], &mut tokens);
     }
     tokens
