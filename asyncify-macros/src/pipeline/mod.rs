@@ -8,6 +8,10 @@
 //!    checked model, which holds only what can be expanded.
 //! 4. [`expand`](mod@expand): code generation, which cannot fail.
 //!
+//! The item is read by [`bodies::parse_item`], which leaves the methods'
+//! bodies out of syn's parse (nothing here reads them) and puts them back as
+//! their own tokens.
+//!
 //! Everything here works on `proc_macro2` tokens, so that it can be unit
 //! tested (and fuzzed) outside the compiler; only `lib.rs` touches
 //! `proc_macro`.
