@@ -42,6 +42,14 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     expand_parsed_by(args, input, bodies::parse_item)
 }
 
+/// The item as [`expand`] reads it: syn's, with the methods' bodies left
+/// unparsed ([`bodies`]). For `tests/tests/macro_fuzz.rs`, whose oracle must
+/// know which inputs the macro can read.
+#[allow(dead_code)] // Only the fuzz test calls it.
+pub(crate) fn read_item(input: TokenStream) -> syn::Result<syn::Item> {
+    bodies::parse_item(input)
+}
+
 /// [`expand`], with the item read by `parse`: [`bodies::parse_item`], or in
 /// the unit tests `syn::parse2`, whose expansion it must equal.
 fn expand_parsed_by(

@@ -750,3 +750,22 @@ fn other_items_and_broken_input_are_parsed_as_before() {
         assert_eq!(fast, full);
     }
 }
+
+/// A body syn cannot parse is not parsed at all: the method keeps its twin
+/// and the body its tokens (rustc reports its own error there), as
+/// tracing-attributes does for a body mid-edit. With everything parsed, the
+/// item would be given back with syn's error and no twins.
+#[test]
+fn a_body_syn_cannot_parse_keeps_its_tokens_and_the_twin() {
+    let item = quote! {
+        impl Client {
+            pub fn get(&self) -> u8 { todo(impl Trait)! }
+        }
+    };
+    let text = expand(quote!(), item.clone()).to_string();
+    assert_eq!(compile_errors(&text), 0, "{text}");
+    assert!(text.contains("{ todo (impl Trait) ! }"), "{text}");
+    assert!(text.contains("fn get_async"), "{text}");
+    let full = super::expand_parsed_by(quote!(), item, syn::parse2).to_string();
+    assert_eq!(compile_errors(&full), 1, "{full}");
+}
