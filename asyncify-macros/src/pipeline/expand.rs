@@ -312,14 +312,19 @@ fn generate_trait(
     let (declarations, definitions): (Vec<_>, Vec<_>) = methods
         .iter()
         .map(|method| {
-            let signature = signature(input, method);
+            let (declared, defined) = where_clauses(input, method);
+            let declaration = signature(method, &declared);
+            let definition = match defined {
+                Some(defined) => signature(method, &defined),
+                None => declaration.clone(),
+            };
             let docs = twin_docs(input, method);
             let attrs = carried(method.attrs, &["cfg", "deprecated", "must_use"]);
             let cfgs = carried(method.attrs, &["cfg"]);
             let body = body(input, method);
             (
-                quote!(#docs #(#attrs)* #signature;),
-                quote!(#(#cfgs)* #signature { #body }),
+                quote!(#docs #(#attrs)* #declaration;),
+                quote!(#(#cfgs)* #definition { #body }),
             )
         })
         .unzip();
@@ -437,7 +442,8 @@ fn generate_constructors(input: &Input, methods: &[&Method]) -> TokenStream {
     let cfgs = impl_cfgs(input);
     let (impl_generics, _, where_clause) = input.generics.split_for_impl();
     let functions = braced(methods.iter().map(|method| {
-        let signature = signature(input, method);
+        let (where_clause, _) = where_clauses(input, method);
+        let signature = signature(method, &where_clause);
         let docs = twin_docs(input, method);
         let attrs = carried(method.attrs, &["cfg", "deprecated", "must_use"]);
         let vis = method.vis;
@@ -470,11 +476,20 @@ fn braced(items: impl IntoIterator<Item = TokenStream>) -> proc_macro2::Group {
 }
 
 /// `fn get_async<..>(&self, key: &str) -> impl Future<Output = R> + Send + 'static where ..`
-fn signature(input: &Input, method: &Method) -> TokenStream {
+fn signature(method: &Method, where_clause: &TokenStream) -> TokenStream {
     let sig = method.sig;
     let fn_token = &sig.fn_token;
     let twin = &method.twin;
-    let (generics, _, _) = method.generics.split_for_impl();
+    let mut lent_generics;
+    let generics = if lends(method) {
+        lent_generics = method.generics.clone();
+        let lender = lender();
+        lent_generics.params.push(parse_quote!(#lender));
+        &lent_generics
+    } else {
+        &method.generics
+    };
+    let (generics, _, _) = generics.split_for_impl();
     // `&'a mut self` is `&'a self` in the twin: the handle lends the client.
     let receiver = match &method.receiver {
         Receiver::None => None,
@@ -500,8 +515,28 @@ fn signature(input: &Input, method: &Method) -> TokenStream {
                 + 'static
         },
     };
-    let where_clause = where_clause(input, method);
     quote!(#fn_token #twin #generics (#receiver #(#params),*) -> #future #where_clause)
+}
+
+/// The hidden type parameter of a `&mut self` twin: its lender
+/// (`asyncify::__private::Lend`).
+fn lender() -> Ident {
+    Ident::new("__AsyncifyLender", Span::call_site())
+}
+
+/// Whether the twin is generic over its lender: a `&mut self` method without
+/// type or const parameters of its own. With the lender, calling the twin on
+/// a handle that only gives shared access is one error; a method with type
+/// parameters keeps a plain `Self: OffloadMut<Type>` bound instead (three
+/// errors for that mistake), because a hidden type parameter would break a
+/// call that names the method's own ones (`put_async::<String>(..)`).
+fn lends(method: &Method) -> bool {
+    matches!(method.receiver, Receiver::Mut(_))
+        && method
+            .generics
+            .params
+            .iter()
+            .all(|param| matches!(param, syn::GenericParam::Lifetime(_)))
 }
 
 /// The parameter's type in the twin: as written, with `Send + 'static` on
@@ -525,10 +560,13 @@ fn twin_param_type(param: &Param) -> Type {
     ty
 }
 
-/// The method's own where-clause, plus the bounds that generic arguments and
-/// results need to cross threads, plus `Self: OffloadMut<Type>` for a
-/// `&mut self` method.
-fn where_clause(input: &Input, method: &Method) -> TokenStream {
+/// The where-clauses of the twin's declaration in the trait and, if it
+/// differs, of its definition in the blanket impl: the method's own, plus
+/// the bounds that generic arguments and results need to cross threads, plus
+/// for a `&mut self` method `Self: OffloadMut<Type, L>, L: Lend<Self, Type>`
+/// (declaration) and `L: Lend<Self, Type>` (definition), or, for one without
+/// a lender ([`lends`]), `Self: OffloadMut<Type>` (both).
+fn where_clauses(input: &Input, method: &Method) -> (TokenStream, Option<TokenStream>) {
     let mut predicates: Vec<WherePredicate> = method
         .generics
         .where_clause
@@ -557,15 +595,25 @@ fn where_clause(input: &Input, method: &Method) -> TokenStream {
     if generic(sent) {
         predicates.push(parse_quote!(#sent: ::core::marker::Send + 'static));
     }
+    let self_ty = &input.self_ty;
+    let clause = |predicates: &[WherePredicate]| {
+        if predicates.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(where #(#predicates),*)
+        }
+    };
+    if lends(method) {
+        let lender = lender();
+        predicates.push(parse_quote!(#lender: ::asyncify::__private::Lend<Self, #self_ty>));
+        let defined = clause(&predicates);
+        predicates.push(parse_quote!(Self: ::asyncify::__private::OffloadMut<#self_ty, #lender>));
+        return (clause(&predicates), Some(defined));
+    }
     if let Receiver::Mut(_) = method.receiver {
-        let self_ty = &input.self_ty;
         predicates.push(parse_quote!(Self: ::asyncify::__private::OffloadMut<#self_ty>));
     }
-    if predicates.is_empty() {
-        TokenStream::new()
-    } else {
-        quote!(where #(#predicates),*)
-    }
+    (clause(&predicates), None)
 }
 
 /// What crosses back from the pool: the result, or a stream's items.
@@ -671,7 +719,9 @@ fn body(input: &Input, method: &Method) -> TokenStream {
     let call = call(input, method, args);
     let offloaded = match &method.kind {
         Kind::Future => future_body(input, method, &call),
-        Kind::Stream { buffer, lender, .. } => stream_body(input, *buffer, *lender, &call),
+        Kind::Stream { buffer, lender, .. } => {
+            stream_body(input, *buffer, *lender, lends(method), &call)
+        }
     };
     quote! {
         #(#checks)*
@@ -737,6 +787,15 @@ fn future_body(input: &Input, method: &Method, call: &TokenStream) -> TokenStrea
                 ::asyncify::__private::twin::<_, #self_ty, _, _>(#name, #receiver, #closure)
             }
         }
+        Receiver::Mut(_) if lends(method) => {
+            let closure = quote!(move |#this: &mut #self_ty| #call);
+            let lender = lender();
+            quote_spanned! {result_span=>
+                <#lender as ::asyncify::__private::Lend<Self, #self_ty>>::twin_mut(
+                    #name, #receiver, #closure,
+                )
+            }
+        }
         Receiver::Mut(_) => {
             let closure = quote!(move |#this: &mut #self_ty| #call);
             quote_spanned! {result_span=>
@@ -758,21 +817,32 @@ fn future_body(input: &Input, method: &Method, call: &TokenStream) -> TokenStrea
 /// on the impl leaves it out; docs/attribute.md, Tracing), and `named` wraps
 /// a future, while a stream twin returns an `OffloadStream`, in which
 /// `stream` boxes the producer's future itself.
-fn stream_body(input: &Input, buffer: usize, lender: Lender, call: &TokenStream) -> TokenStream {
+fn stream_body(
+    input: &Input,
+    buffer: usize,
+    client_lender: Lender,
+    lends: bool,
+    call: &TokenStream,
+) -> TokenStream {
     let self_ty = &input.self_ty;
     let this = this();
     let sink = Ident::new("sink", Span::mixed_site());
-    match lender {
-        Lender::Shared => quote! {
-            ::asyncify::__private::stream(self, #buffer, move |#this: &#self_ty, #sink| {
-                ::asyncify::__private::Sink::send_all(#sink, #call)
-            })
-        },
-        Lender::Mut => quote! {
-            ::asyncify::__private::stream_mut(self, #buffer, move |#this: &mut #self_ty, #sink| {
-                ::asyncify::__private::Sink::send_all(#sink, #call)
-            })
-        },
+    let lender = lender();
+    let (function, client) = match client_lender {
+        Lender::Shared => (quote!(::asyncify::__private::stream), quote!(&#self_ty)),
+        Lender::Mut if lends => (
+            quote!(<#lender as ::asyncify::__private::Lend<Self, #self_ty>>::stream_mut),
+            quote!(&mut #self_ty),
+        ),
+        Lender::Mut => (
+            quote!(::asyncify::__private::stream_mut),
+            quote!(&mut #self_ty),
+        ),
+    };
+    quote! {
+        #function(self, #buffer, move |#this: #client, #sink| {
+            ::asyncify::__private::Sink::send_all(#sink, #call)
+        })
     }
 }
 
