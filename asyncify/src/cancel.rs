@@ -33,7 +33,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 
-use crate::unblock::unblock;
+use crate::unblock::unblock_as;
 
 /// The cancel hook of one client: made from the client when the handle is
 /// built, run (on another thread) to interrupt the call in progress.
@@ -326,8 +326,9 @@ impl Drop for Running {
 /// `held` (the client's turn, a permit) is dropped on the pool after the call
 /// has ended, so the next call gets the client only once a hook that began
 /// for this one has returned. If the future is dropped before the call
-/// begins, `f` does not run.
+/// begins, `f` does not run. Its panics name `name`, the twin, if any.
 pub(crate) fn unblock_armed<K, F, R>(
+    name: Option<&'static str>,
     hook: &Arc<Hook>,
     held: K,
     f: F,
@@ -338,7 +339,7 @@ where
     R: Send + 'static,
 {
     let (watch, ticket) = arm(hook);
-    let call = unblock(move || {
+    let call = unblock_as(name, move || {
         // Declared before `running`, so dropped after it, even on unwind.
         let mut held = held;
         let running = ticket.begin(None)?;

@@ -263,6 +263,20 @@ impl<T: 'static> Dedicated<T> {
         F: FnOnce(&mut T) -> R + Send + 'static,
         R: Send + 'static,
     {
+        self.offload_as(None, f)
+    }
+
+    /// [`offload_mut`](Dedicated::offload_mut) for the twin `name`, if any,
+    /// which its panics then name.
+    fn offload_as<F, R>(
+        &self,
+        name: Option<&'static str>,
+        f: F,
+    ) -> impl Future<Output = R> + Send + 'static + use<T, F, R>
+    where
+        F: FnOnce(&mut T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
         // Until the first poll the future keeps the thread alive (it holds a
         // sender); after that, only its call does.
         let shared = Arc::clone(&self.shared);
@@ -275,12 +289,12 @@ impl<T: 'static> Dedicated<T> {
             let sent = shared.jobs.send(job);
             drop(shared);
             if sent.is_err() {
-                status.fail();
+                status.fail(name);
             }
             match outcome.await {
                 Ok(Ok(value)) => value,
                 Ok(Err(payload)) => panic::resume_unwind(payload),
-                Err(_) => status.fail(),
+                Err(_) => status.fail(name),
             }
         }
     }
@@ -318,15 +332,19 @@ where
 impl Status {
     #[cold]
     #[track_caller]
-    fn fail(&self) -> ! {
+    fn fail(&self, name: Option<&'static str>) -> ! {
+        let call = match name {
+            Some(name) => format!("`{name}`"),
+            None => "this call".to_owned(),
+        };
         match self.failure.get() {
             Some(failure) => panic!(
-                "`asyncify::Dedicated`: no client on thread `{}`: {failure}; every call on this \
-                 handle fails, build a new one",
+                "`asyncify::Dedicated`: no client on thread `{}` to run {call}: {failure}; every \
+                 call on this handle fails, build a new one",
                 self.name
             ),
             None => panic!(
-                "`asyncify::Dedicated`: the thread `{}` stopped before it ran this call",
+                "`asyncify::Dedicated`: the thread `{}` stopped before it ran {call}",
                 self.name
             ),
         }
@@ -366,6 +384,18 @@ impl<T: 'static> Offload<T> for Dedicated<T> {
     {
         Dedicated::offload(self, f)
     }
+
+    fn __offload_named<F, R>(
+        &self,
+        name: &'static str,
+        f: F,
+    ) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.offload_as(Some(name), move |client| f(client))
+    }
 }
 
 impl<T: 'static> OffloadMut<T> for Dedicated<T> {
@@ -375,5 +405,17 @@ impl<T: 'static> OffloadMut<T> for Dedicated<T> {
         R: Send + 'static,
     {
         Dedicated::offload_mut(self, f)
+    }
+
+    fn __offload_mut_named<F, R>(
+        &self,
+        name: &'static str,
+        f: F,
+    ) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&mut T) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.offload_as(Some(name), f)
     }
 }

@@ -312,11 +312,7 @@ impl<T> Handle<T> {
                 // The permit is released once the call (and a hook that
                 // began for it) has ended.
                 Some(hook) => {
-                    let call = unblock_armed(&hook, (slot, permit), move |(slot, _permit)| f(slot));
-                    match name {
-                        Some(name) => crate::__private::named(name, call).await,
-                        None => call.await,
-                    }
+                    unblock_armed(name, &hook, (slot, permit), move |(slot, _permit)| f(slot)).await
                 }
             }
         }

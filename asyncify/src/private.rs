@@ -15,7 +15,7 @@ pub use futures_core::Stream;
 pub use crate::__asyncify_instrument as instrument;
 pub use crate::client::ClientHandle;
 pub use crate::offload::{Offload, OffloadMut};
-pub use crate::stream::{Sink, stream, stream_mut};
+pub use crate::stream::{OffloadStream, Sink, stream, stream_mut};
 
 /// For `instrument!`; the feature also makes the runtime enter the caller's
 /// span on the blocking thread.
@@ -24,9 +24,9 @@ pub use tracing;
 
 /// Polls `future` with `name` recorded as the generated method being polled,
 /// so that a panic deep inside (no runtime) can say which method it was: what
-/// a twin on a handle of another crate, or on `Pool` and `Dedicated`, pays on
-/// every poll. The handles of this crate pass the name to where the panic is
-/// raised instead (`Offload::__offload_named`).
+/// a twin on a handle of another crate pays on every poll (the default of
+/// `Offload::__offload_named`). Every handle of this crate passes the name to
+/// where its panics are raised instead.
 pub async fn named<Fut>(name: &'static str, future: Fut) -> Fut::Output
 where
     Fut: Future,
@@ -200,6 +200,98 @@ where
 {
     OffloadMut::__offload_mut_named(handle, name, f)
 }
+
+/// The lender of a `&mut self` twin: how it reaches `&mut T` through a handle
+/// `H`. The twin is generic over its lender `L`, with `Self: OffloadMut<T, L>`
+/// on the trait's declaration and only `L: Lend<Self, T>` on the blanket
+/// impl's method. For a handle that lends `&mut T`, `L` is [`Lent`]; for one
+/// that does not, `OffloadMut<T, _>` has two impls that could apply (those
+/// for [`Unlent`] types, which need a bound nothing meets), so rustc reports
+/// the unmet `OffloadMut` once, at the call, and leaves the impl's
+/// `L: Lend<..>`, still ambiguous, unreported. With a plain `Self:
+/// OffloadMut<T>` on both the declaration and the impl, the same mistake is
+/// three errors (at the method, at the call and at `.await`).
+pub trait Lend<H: ?Sized, T: ?Sized> {
+    /// [`twin_mut`] through this lender.
+    fn twin_mut<F, R>(
+        name: &'static str,
+        handle: &H,
+        f: F,
+    ) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&mut T) -> R + Send + 'static,
+        R: MovesToPool + 'static;
+
+    /// [`stream_mut`] through this lender.
+    fn stream_mut<F, Item>(handle: &H, buffer: usize, f: F) -> OffloadStream<Item>
+    where
+        F: FnOnce(&mut T, &Sink<Item>) + Send + 'static,
+        Item: Send + 'static;
+}
+
+/// The lender of every handle that implements `OffloadMut<T>`: the default
+/// of its second parameter.
+#[derive(Debug)]
+pub struct Lent;
+
+impl<H, T> Lend<H, T> for Lent
+where
+    H: ?Sized + OffloadMut<T>,
+    T: ?Sized,
+{
+    fn twin_mut<F, R>(
+        name: &'static str,
+        handle: &H,
+        f: F,
+    ) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&mut T) -> R + Send + 'static,
+        R: MovesToPool + 'static,
+    {
+        twin_mut(name, handle, f)
+    }
+
+    fn stream_mut<F, Item>(handle: &H, buffer: usize, f: F) -> OffloadStream<Item>
+    where
+        F: FnOnce(&mut T, &Sink<Item>) + Send + 'static,
+        Item: Send + 'static,
+    {
+        stream_mut(handle, buffer, f)
+    }
+}
+
+/// The two lenders no handle has (see [`Lend`]): each has an
+/// `OffloadMut<T, Unlent<N>>` impl for every `H: Unlends<N>`, a trait
+/// nothing implements; two, so that which one applies stays undecided.
+#[derive(Debug)]
+pub enum Unlent<const N: u8> {}
+
+/// Implemented by nothing: the bound of the [`Unlent`] impls of
+/// `OffloadMut`.
+pub trait Unlends<const N: u8> {
+    /// What an `Unlent` impl's `offload_mut` returns, never called.
+    fn unlent<R>(&self) -> std::future::Pending<R>;
+}
+
+macro_rules! unlent {
+    ($($n:literal)*) => {$(
+        #[doc(hidden)]
+        impl<H, T> OffloadMut<T, Unlent<$n>> for H
+        where
+            H: ?Sized + Offload<T> + Unlends<$n>,
+            T: ?Sized,
+        {
+            fn offload_mut<F, R>(&self, _: F) -> impl Future<Output = R> + Send + 'static
+            where
+                F: FnOnce(&mut T) -> R + Send + 'static,
+                R: Send + 'static,
+            {
+                self.unlent()
+            }
+        }
+    )*};
+}
+unlent!(0 1);
 
 /// [`twin`] of a function without `self`: [`unblock`](fn@crate::unblock), with
 /// panics that name the twin.

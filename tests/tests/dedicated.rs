@@ -292,7 +292,23 @@ async fn a_factory_panic_makes_every_call_panic_with_what_happened() {
         assert!(message.contains("`broken`"), "{message}");
         assert!(message.contains("factory panicked"), "{message}");
         assert!(message.contains("cannot connect to db:5432"), "{message}");
+        // The twin is named, without a thread-local written on every poll.
+        assert!(
+            message.contains("to run `RcClient::push_async`"),
+            "{message}"
+        );
     }
+    let error = tokio::spawn(client.lines_async()).await.unwrap_err();
+    let message = payload_text(&*error.into_panic());
+    assert!(
+        message.contains("to run `RcClient::lines_async`"),
+        "{message}"
+    );
+    let error = tokio::spawn(client.offload(RcClient::thread))
+        .await
+        .unwrap_err();
+    let message = payload_text(&*error.into_panic());
+    assert!(message.contains("to run this call"), "{message}");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! for (`Handle`, `Exclusive`, a `Clone` client itself, `Arc`).
 
 use std::cell::Cell;
+use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, ThreadId};
@@ -83,6 +84,13 @@ impl Tally {
     )]
     pub fn push_typed(self: &mut Self, line: String) -> usize {
         self.lines.push(line);
+        self.lines.len()
+    }
+
+    /// A `&mut self` method with a type parameter of its own: its twin has
+    /// no hidden lender, so a turbofish still names that parameter alone.
+    pub fn push_into<L: Into<String>>(&mut self, line: L) -> usize {
+        self.lines.push(line.into());
         self.lines.len()
     }
 
@@ -259,6 +267,48 @@ async fn the_trait_is_implemented_for_every_kind_of_handle() {
 
     let tally = Exclusive::new(Tally::new());
     assert_eq!(push_through(&tally, "x").await, 1);
+}
+
+/// A handle written by a user: a mutex around the client, locked on the
+/// blocking pool. Implementing `Offload` and `OffloadMut` is all it takes for
+/// the `&mut self` twins.
+#[derive(Clone)]
+struct Locked(Arc<Mutex<Tally>>);
+
+impl asyncify::Offload<Tally> for Locked {
+    fn offload<F, R>(&self, f: F) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&Tally) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let locked = self.clone();
+        asyncify::unblock(move || f(&locked.0.lock().unwrap()))
+    }
+}
+
+impl asyncify::OffloadMut<Tally> for Locked {
+    fn offload_mut<F, R>(&self, f: F) -> impl Future<Output = R> + Send + 'static
+    where
+        F: FnOnce(&mut Tally) -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let locked = self.clone();
+        asyncify::unblock(move || f(&mut locked.0.lock().unwrap()))
+    }
+}
+
+#[tokio::test]
+async fn mut_twins_run_on_a_handle_of_ones_own_and_through_generic_code() {
+    let tally = Locked(Arc::new(Mutex::new(Tally::new())));
+    assert_eq!(tally.push_async("a").await, 1);
+    assert_eq!(tally.push_typed_async("b".to_owned()).await, 2);
+    assert_eq!(tally.push_into_async::<&str>("c").await, 3);
+    assert_eq!(push_through(&tally, "d").await, 4);
+    assert_eq!(tally.lines_async().await, ["a", "b", "c", "d"]);
+
+    let exclusive = Exclusive::new(Tally::new());
+    assert_eq!(exclusive.push_into_async::<String>("e".to_owned()).await, 1);
+    assert_eq!(push_through(&exclusive, "f").await, 2);
 }
 
 async fn push_through<H: TallyAsync + asyncify::OffloadMut<Tally>>(

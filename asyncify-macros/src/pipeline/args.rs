@@ -209,25 +209,27 @@ enum Attrs<'a> {
     None,
 }
 
-impl<'a> Attrs<'a> {
-    fn of_impl_item(item: &'a mut ImplItem) -> Self {
-        match item {
-            ImplItem::Fn(method) => Attrs::Method(&mut method.attrs),
-            ImplItem::Const(syn::ImplItemConst { attrs, .. })
-            | ImplItem::Type(syn::ImplItemType { attrs, .. })
-            | ImplItem::Macro(syn::ImplItemMacro { attrs, .. }) => Attrs::Other(attrs),
+/// [`Attrs`] of an `ImplItem` or a `TraitItem`: two syn enums whose
+/// variants have the same names and each an `attrs` field.
+macro_rules! attrs_of {
+    ($item:expr, $Item:ident) => {
+        match $item {
+            $Item::Fn(method) => Attrs::Method(&mut method.attrs),
+            $Item::Const(item) => Attrs::Other(&mut item.attrs),
+            $Item::Type(item) => Attrs::Other(&mut item.attrs),
+            $Item::Macro(item) => Attrs::Other(&mut item.attrs),
             _ => Attrs::None,
         }
+    };
+}
+
+impl<'a> Attrs<'a> {
+    fn of_impl_item(item: &'a mut ImplItem) -> Self {
+        attrs_of!(item, ImplItem)
     }
 
     fn of_trait_item(item: &'a mut TraitItem) -> Self {
-        match item {
-            TraitItem::Fn(method) => Attrs::Method(&mut method.attrs),
-            TraitItem::Const(syn::TraitItemConst { attrs, .. })
-            | TraitItem::Type(syn::TraitItemType { attrs, .. })
-            | TraitItem::Macro(syn::TraitItemMacro { attrs, .. }) => Attrs::Other(attrs),
-            _ => Attrs::None,
-        }
+        attrs_of!(item, TraitItem)
     }
 }
 

@@ -313,20 +313,26 @@ fn generate_trait(
     let (declarations, definitions): (Vec<_>, Vec<_>) = methods
         .iter()
         .map(|method| {
-            // `#docs #(#attrs)* #signature;` and `#(#cfgs)* #signature { #body }`,
-            // with the streams moved: the signature is copied once, not twice.
-            let signature = signature(input, method);
+            // `#docs #(#attrs)* #declared;` and `#(#cfgs)* #defined { #body }`,
+            // with the streams moved: a signature that is the same in both
+            // is copied once, not twice.
+            let (declared, defined) = where_clauses(input, method);
+            let declared = signature(method, declared);
+            let defined = match defined {
+                Some(defined) => signature(method, defined),
+                None => declared.clone(),
+            };
             let mut declaration = twin_docs(input, method, &separator);
             carry(
                 method.attrs,
                 &["cfg", "deprecated", "must_use"],
                 &mut declaration,
             );
-            declaration.extend([signature.clone()]);
+            declaration.extend([declared]);
             declaration.extend([punct(';', Span::call_site())]);
             let mut definition = TokenStream::new();
             carry(method.attrs, &["cfg"], &mut definition);
-            definition.extend([signature]);
+            definition.extend([defined]);
             definition.extend([braces(body(input, method))]);
             (declaration, definition)
         })
@@ -447,6 +453,7 @@ fn generate_constructors(input: &Input, methods: &[&Method]) -> TokenStream {
     let separator = quote!(#[doc = ""]);
     let functions = braced(methods.iter().map(|method| {
         // `#docs #(#attrs)* #vis #signature { #body }`, moved.
+        let (where_clause, _) = where_clauses(input, method);
         let mut function = twin_docs(input, method, &separator);
         carry(
             method.attrs,
@@ -454,7 +461,7 @@ fn generate_constructors(input: &Input, methods: &[&Method]) -> TokenStream {
             &mut function,
         );
         method.vis.to_tokens(&mut function);
-        function.extend([signature(input, method)]);
+        function.extend([signature(method, where_clause)]);
         function.extend([braces(body(input, method))]);
         function
     }));
@@ -508,10 +515,19 @@ fn punct(ch: char, span: Span) -> TokenTree {
 ///
 /// Written into one stream as it goes (each `quote!` of a part, then
 /// interpolated, would copy its tokens once more).
-fn signature(input: &Input, method: &Method) -> TokenStream {
+fn signature(method: &Method, where_clause: TokenStream) -> TokenStream {
     let sig = method.sig;
     let twin = &method.twin;
-    let (generics, _, _) = method.generics.split_for_impl();
+    let mut lent_generics;
+    let generics = if lends(method) {
+        lent_generics = method.generics.clone();
+        let lender = lender();
+        lent_generics.params.push(parse_quote!(#lender));
+        &lent_generics
+    } else {
+        &method.generics
+    };
+    let (generics, _, _) = generics.split_for_impl();
     let fn_token = &sig.fn_token;
     let mut tokens = quote!(#fn_token #twin #generics);
     // `(#receiver #(#name: #ty),*)`, where `&'a mut self` is `&'a self` in
@@ -547,8 +563,29 @@ fn signature(input: &Input, method: &Method) -> TokenStream {
         },
     };
     tokens.extend([future]);
-    tokens.extend([where_clause(input, method)]);
+    tokens.extend([where_clause]);
     tokens
+}
+
+/// The hidden type parameter of a `&mut self` twin: its lender
+/// (`asyncify::__private::Lend`).
+fn lender() -> Ident {
+    Ident::new("__AsyncifyLender", Span::call_site())
+}
+
+/// Whether the twin is generic over its lender: a `&mut self` method without
+/// type or const parameters of its own. With the lender, calling the twin on
+/// a handle that only gives shared access is one error; a method with type
+/// parameters keeps a plain `Self: OffloadMut<Type>` bound instead (three
+/// errors for that mistake), because a hidden type parameter would break a
+/// call that names the method's own ones (`put_async::<String>(..)`).
+fn lends(method: &Method) -> bool {
+    matches!(method.receiver, Receiver::Mut(_))
+        && method
+            .generics
+            .params
+            .iter()
+            .all(|param| matches!(param, syn::GenericParam::Lifetime(_)))
 }
 
 /// The parameter's type in the twin: as written, with `Send + 'static` on
@@ -574,10 +611,13 @@ fn twin_param_type(param: &Param, tokens: &mut TokenStream) {
     ty.to_tokens(tokens);
 }
 
-/// The method's own where-clause, plus the bounds that generic arguments and
-/// results need to cross threads, plus `Self: OffloadMut<Type>` for a
-/// `&mut self` method.
-fn where_clause(input: &Input, method: &Method) -> TokenStream {
+/// The where-clauses of the twin's declaration in the trait and, if it
+/// differs, of its definition in the blanket impl: the method's own, plus
+/// the bounds that generic arguments and results need to cross threads, plus
+/// for a `&mut self` method `Self: OffloadMut<Type, L>, L: Lend<Self, Type>`
+/// (declaration) and `L: Lend<Self, Type>` (definition), or, for one without
+/// a lender ([`lends`]), `Self: OffloadMut<Type>` (both).
+fn where_clauses(input: &Input, method: &Method) -> (TokenStream, Option<TokenStream>) {
     let mut predicates: Vec<WherePredicate> = method
         .generics
         .where_clause
@@ -606,15 +646,25 @@ fn where_clause(input: &Input, method: &Method) -> TokenStream {
     if generic(sent) {
         predicates.push(parse_quote!(#sent: ::core::marker::Send + 'static));
     }
+    let self_ty = &input.self_ty;
+    let clause = |predicates: &[WherePredicate]| {
+        if predicates.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(where #(#predicates),*)
+        }
+    };
+    if lends(method) {
+        let lender = lender();
+        predicates.push(parse_quote!(#lender: ::asyncify::__private::Lend<Self, #self_ty>));
+        let defined = clause(&predicates);
+        predicates.push(parse_quote!(Self: ::asyncify::__private::OffloadMut<#self_ty, #lender>));
+        return (clause(&predicates), Some(defined));
+    }
     if let Receiver::Mut(_) = method.receiver {
-        let self_ty = &input.self_ty;
         predicates.push(parse_quote!(Self: ::asyncify::__private::OffloadMut<#self_ty>));
     }
-    if predicates.is_empty() {
-        TokenStream::new()
-    } else {
-        quote!(where #(#predicates),*)
-    }
+    (clause(&predicates), None)
 }
 
 /// What crosses back from the pool: the result, or a stream's items.
@@ -720,7 +770,9 @@ fn body(input: &Input, method: &Method) -> TokenStream {
     let call = call(input, method, args);
     let offloaded = match &method.kind {
         Kind::Future => future_body(input, method, call),
-        Kind::Stream { buffer, lender, .. } => stream_body(input, *buffer, *lender, &call),
+        Kind::Stream { buffer, lender, .. } => {
+            stream_body(input, *buffer, *lender, lends(method), &call)
+        }
     };
     // `#(#checks)* #(#copies)* #offloaded`, moved.
     let mut tokens = TokenStream::new();
@@ -795,6 +847,15 @@ fn future_body(input: &Input, method: &Method, call: TokenStream) -> TokenStream
             quote_spanned!(result_span=> ::asyncify::__private::twin::<_, #self_ty, _, _>),
             quote!(move |#this: &#self_ty|),
         ),
+        Receiver::Mut(_) if lends(method) => {
+            let lender = lender();
+            (
+                quote_spanned! {result_span=>
+                    <#lender as ::asyncify::__private::Lend<Self, #self_ty>>::twin_mut
+                },
+                quote!(move |#this: &mut #self_ty|),
+            )
+        }
         Receiver::Mut(_) => (
             quote_spanned!(result_span=> ::asyncify::__private::twin_mut::<_, #self_ty, _, _>),
             quote!(move |#this: &mut #self_ty|),
@@ -808,6 +869,10 @@ fn future_body(input: &Input, method: &Method, call: TokenStream) -> TokenStream
         arguments.extend([punct(',', result_span)]);
     }
     arguments.extend([closure]);
+    if lends(method) {
+        // `Lend::twin_mut(#name, self, #closure,)`: the tokens as before.
+        arguments.extend([punct(',', result_span)]);
+    }
     future.extend([parens(arguments, result_span)]);
     match method.options.instrument.or(input.instrument) {
         Some(span) => quote_spanned!(span=> ::asyncify::__private::instrument!(#name, #future)),
@@ -823,21 +888,32 @@ fn future_body(input: &Input, method: &Method, call: TokenStream) -> TokenStream
 /// on the impl leaves it out; docs/attribute.md, Tracing), and `named` wraps
 /// a future, while a stream twin returns an `OffloadStream`, in which
 /// `stream` boxes the producer's future itself.
-fn stream_body(input: &Input, buffer: usize, lender: Lender, call: &TokenStream) -> TokenStream {
+fn stream_body(
+    input: &Input,
+    buffer: usize,
+    client_lender: Lender,
+    lends: bool,
+    call: &TokenStream,
+) -> TokenStream {
     let self_ty = &input.self_ty;
     let this = this();
     let sink = Ident::new("sink", Span::mixed_site());
-    match lender {
-        Lender::Shared => quote! {
-            ::asyncify::__private::stream(self, #buffer, move |#this: &#self_ty, #sink| {
-                ::asyncify::__private::Sink::send_all(#sink, #call)
-            })
-        },
-        Lender::Mut => quote! {
-            ::asyncify::__private::stream_mut(self, #buffer, move |#this: &mut #self_ty, #sink| {
-                ::asyncify::__private::Sink::send_all(#sink, #call)
-            })
-        },
+    let lender = lender();
+    let (function, client) = match client_lender {
+        Lender::Shared => (quote!(::asyncify::__private::stream), quote!(&#self_ty)),
+        Lender::Mut if lends => (
+            quote!(<#lender as ::asyncify::__private::Lend<Self, #self_ty>>::stream_mut),
+            quote!(&mut #self_ty),
+        ),
+        Lender::Mut => (
+            quote!(::asyncify::__private::stream_mut),
+            quote!(&mut #self_ty),
+        ),
+    };
+    quote! {
+        #function(self, #buffer, move |#this: #client, #sink| {
+            ::asyncify::__private::Sink::send_all(#sink, #call)
+        })
     }
 }
 

@@ -53,8 +53,25 @@ fn keeps_the_impl_and_adds_a_trait_and_constructors() {
     assert_eq!(trait_methods(twins), ["get_async", "put_async"]);
     assert!(matches!(twins.vis, syn::Visibility::Public(_)));
     assert!(text.contains("pub fn open_async (dir : & Path)"), "{text}");
+    // `put`'s twin is generic over its lender: the declaration requires
+    // `OffloadMut`, the definition only the lender.
     assert!(
-        text.contains("Self : :: asyncify :: __private :: OffloadMut < Storage >"),
+        text.contains(
+            "fn put_async < __AsyncifyLender > (& self , key : & str , value : & [u8]) -> impl"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "where __AsyncifyLender : :: asyncify :: __private :: Lend < Self , Storage > , \
+             Self : :: asyncify :: __private :: OffloadMut < Storage , __AsyncifyLender > ;"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "where __AsyncifyLender : :: asyncify :: __private :: Lend < Self , Storage > { "
+        ),
         "{text}"
     );
     // The original impl comes first, unchanged.
@@ -520,7 +537,10 @@ fn iterator_methods_get_stream_twins() {
         "{text}"
     );
     assert!(
-        text.contains("__private :: stream_mut (self , 3usize"),
+        text.contains(
+            "< __AsyncifyLender as :: asyncify :: __private :: Lend < Self , Table >> :: \
+             stream_mut (self , 3usize"
+        ),
         "{text}"
     );
     assert!(
