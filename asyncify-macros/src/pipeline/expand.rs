@@ -1071,8 +1071,8 @@ fn twin_docs(input: &Input, method: &Method, separator: &TokenStream) -> TokenSt
 /// `Literal::string(text)`, made by parsing `"{text:?}"`: the same string,
 /// in about a third of the time (proc_macro2's fallback, which unit tests
 /// and benches use, escapes `Literal::string`'s text one character at a
-/// time; `Debug` copies runs of plain characters at once), which on 1,000
-/// twins' docs was a twentieth of the expansion.
+/// time; `Debug` copies runs of plain characters at once): the twins'
+/// docs alone had been 4% of the expansion of an impl of SDK-like methods.
 fn string_literal(text: &str) -> Literal {
     format!("{text:?}")
         .parse()

@@ -86,8 +86,8 @@ fn expand_parsed_by(
     // Nothing was taken out of the item (no `#[asyncify(..)]` on its items:
     // each one taken is an option or an error; no `pub` accepted in a
     // declaration): it is given back as the input's own tokens, moved,
-    // rather than printed again from syn's tree (a twentieth of the
-    // expansion of 1,000 methods).
+    // rather than printed again from syn's tree (6% of the expansion of
+    // an impl of SDK-like methods, in instructions).
     let untouched = !remote
         && errors.len() == errors_before
         && method_options.iter().all(|options| options.attr.is_none());
