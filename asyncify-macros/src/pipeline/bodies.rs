@@ -19,7 +19,8 @@
 //! `-> Foo<{ N }>`, is a top-level brace group too). A body that starts with
 //! an inner attribute (`#![..]`, `//!`) is left in place: syn moves those
 //! into the function's attributes, which the pipeline reads. Anything the
-//! scan does not expect (a macro in the signature, an item that does not
+//! scan does not expect (a macro in the signature, an invisible group of a
+//! `macro_rules!` fragment before `fn`, an item that does not
 //! end, a function syn reads as verbatim tokens, a count that does not
 //! match) falls back to parsing everything, so the result is always what
 //! the full parse gives.
@@ -127,6 +128,9 @@ fn scan_item(tokens: &[TokenTree], start: usize) -> Option<(usize, Option<usize>
                 index += 1;
             }
             TokenTree::Ident(ident) => break ident == "fn",
+            // A `$vis` from a `macro_rules!` (an invisible group): what
+            // follows is not seen here, so everything is parsed.
+            TokenTree::Group(group) if group.delimiter() == Delimiter::None => return None,
             _ => break false,
         }
     };

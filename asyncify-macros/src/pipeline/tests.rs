@@ -789,3 +789,21 @@ fn a_body_syn_cannot_parse_keeps_its_tokens_and_the_twin() {
     let full = super::expand_parsed_by(quote!(), item, syn::parse2).to_string();
     assert_eq!(compile_errors(&full), 1, "{full}");
 }
+
+/// An item that starts with a `macro_rules!` fragment (`$vis`, an invisible
+/// group) is parsed in full: the scan cannot see whether it is a function.
+#[test]
+fn bodies_after_an_invisible_group_are_parsed() {
+    let vis = proc_macro2::Group::new(proc_macro2::Delimiter::None, quote!(pub));
+    same_as_full_parse(
+        quote!(),
+        quote! {
+            impl Client {
+                #vis fn empty(&self) {}
+                const X: u8 = 1;
+                pub fn get(&self) -> u8 { 1 }
+            }
+        },
+        false,
+    );
+}
