@@ -625,3 +625,185 @@ fn print_expansion() {
     );
     println!("{tokens}");
 }
+
+/// The expansion with the method bodies left out of syn's parse
+/// (`bodies::parse_item`) equals the one with everything parsed; `stubbed`
+/// says whether the bodies are expected to be left out at all.
+fn same_as_full_parse(args: TokenStream, item: TokenStream, stubbed: bool) -> String {
+    assert_eq!(super::bodies::parses_stubbed(&item), stubbed, "{item}");
+    let fast = expand(args.clone(), item.clone()).to_string();
+    let full = super::expand_parsed_by(args, item, syn::parse2).to_string();
+    assert_eq!(fast, full);
+    fast
+}
+
+#[test]
+fn bodies_after_const_arguments_in_the_signature() {
+    let text = same_as_full_parse(
+        quote!(),
+        quote! {
+            impl<const N: usize> Client<N> {
+                pub fn get(&self) -> Foo<{ N }> { self.send({ N }) }
+                pub fn put<const M: usize = { 3 }>(&self, a: [u8; { M }]) -> u8
+                where
+                    Foo<{ M }, { N }>: Sized,
+                {
+                    let x = { 1 };
+                    x
+                }
+            }
+        },
+        true,
+    );
+    assert!(text.contains("self . send ({ N })"), "{text}");
+    assert!(text.contains("let x = { 1 } ; x"), "{text}");
+}
+
+#[test]
+fn bodies_next_to_macro_and_const_items() {
+    let text = same_as_full_parse(
+        quote!(),
+        quote! {
+            impl Client {
+                items! { fn hidden(&self) -> u8 { 0 } }
+                more!(fn hidden_too(&self) {});
+                const F: fn() -> u8 = { fn g() -> u8 { 1 } g };
+                type T = Foo<{ 2 }>;
+                pub fn get(&self) -> u8 { fn helper() -> u8 { 1 } helper() }
+                pub const unsafe extern "C" fn raw(&self) {}
+                pub(crate) async fn already(&self) {}
+            }
+        },
+        true,
+    );
+    assert!(
+        text.contains("fn helper () -> u8 { 1 } helper ()"),
+        "{text}"
+    );
+    assert!(text.contains("fn get_async"), "{text}");
+    // A macro in a signature: everything is parsed.
+    same_as_full_parse(
+        quote!(),
+        quote! {
+            impl Client {
+                pub fn get(&self) -> ty!{u8} { 1 }
+            }
+        },
+        false,
+    );
+}
+
+#[test]
+fn bodies_with_inner_attributes_stay_parsed() {
+    let text = same_as_full_parse(
+        quote!(),
+        quote! {
+            impl Client {
+                pub fn get(&self) -> u8 {
+                    #![doc = " Docs from inside the body."]
+                    1
+                }
+                pub fn put(&self) {}
+            }
+        },
+        true,
+    );
+    assert!(text.contains("Docs from inside the body."), "{text}");
+}
+
+#[test]
+fn trait_default_bodies_and_declarations() {
+    same_as_full_parse(
+        quote!(),
+        quote! {
+            trait Storage {
+                fn get(&self, key: &str) -> Vec<u8>;
+                fn has(&self, key: &str) -> bool { !self.get(key).is_empty() }
+                const LIMIT: usize = { 3 };
+            }
+        },
+        true,
+    );
+    // A remote declaration with a body is an error at the body.
+    let text = same_as_full_parse(
+        quote!(remote = vendor::Store),
+        quote! {
+            trait StoreAsync {
+                fn get(&self, key: &str) -> Vec<u8> { todo!() }
+                fn len(&self) -> usize;
+            }
+        },
+        true,
+    );
+    assert_eq!(compile_errors(&text), 1, "{text}");
+    // `pub fn` in a declaration is read from verbatim tokens: all parsed.
+    same_as_full_parse(
+        quote!(remote = vendor::Store),
+        quote! {
+            trait StoreAsync {
+                pub fn get(&self, key: &str) -> Vec<u8> { todo!() }
+            }
+        },
+        false,
+    );
+}
+
+#[test]
+fn other_items_and_broken_input_are_parsed_as_before() {
+    for item in [
+        quote!(
+            fn free() {
+                fn nested() {}
+            }
+        ),
+        quote!(
+            struct S {
+                a: u8,
+            }
+        ),
+        quote!(impl Client { pub fn get(&self) -> u8 }),
+        quote!(impl Client { pub fn get(&self) -> u8 { 1 } struct S {} }),
+        quote!(impl Client { fn }),
+    ] {
+        let fast = expand(quote!(), item.clone()).to_string();
+        let full = super::expand_parsed_by(quote!(), item, syn::parse2).to_string();
+        assert_eq!(fast, full);
+    }
+}
+
+/// A body syn cannot parse is not parsed at all: the method keeps its twin
+/// and the body its tokens (rustc reports its own error there), as
+/// tracing-attributes does for a body mid-edit. With everything parsed, the
+/// item would be given back with syn's error and no twins.
+#[test]
+fn a_body_syn_cannot_parse_keeps_its_tokens_and_the_twin() {
+    let item = quote! {
+        impl Client {
+            pub fn get(&self) -> u8 { todo(impl Trait)! }
+        }
+    };
+    let text = expand(quote!(), item.clone()).to_string();
+    assert_eq!(compile_errors(&text), 0, "{text}");
+    assert!(text.contains("{ todo (impl Trait) ! }"), "{text}");
+    assert!(text.contains("fn get_async"), "{text}");
+    let full = super::expand_parsed_by(quote!(), item, syn::parse2).to_string();
+    assert_eq!(compile_errors(&full), 1, "{full}");
+}
+
+/// An item that starts with a `macro_rules!` fragment (`$vis`, an invisible
+/// group) is parsed in full: the scan cannot see whether it is a function.
+#[test]
+fn bodies_after_an_invisible_group_are_parsed() {
+    let vis = proc_macro2::Group::new(proc_macro2::Delimiter::None, quote!(pub));
+    same_as_full_parse(
+        quote!(),
+        quote! {
+            impl Client {
+                #vis fn empty(&self) {}
+                const X: u8 = 1;
+                pub fn get(&self) -> u8 { 1 }
+            }
+        },
+        false,
+    );
+}
