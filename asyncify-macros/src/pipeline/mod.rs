@@ -42,7 +42,7 @@ pub(crate) fn expand(args: TokenStream, input: TokenStream) -> TokenStream {
     expand_parsed_by(args, input, bodies::parse_item)
 }
 
-/// The item as [`expand`] reads it: syn's, with the methods' bodies left
+/// The item as [`expand`](fn@expand) reads it: syn's, with the methods' bodies left
 /// unparsed ([`bodies`]). For `tests/tests/macro_fuzz.rs`, whose oracle must
 /// know which inputs the macro can read.
 #[allow(dead_code)] // Only the fuzz test calls it.
@@ -50,7 +50,7 @@ pub(crate) fn read_item(input: TokenStream) -> syn::Result<syn::Item> {
     bodies::parse_item(input)
 }
 
-/// [`expand`], with the item read by `parse`: [`bodies::parse_item`], or in
+/// [`expand`](fn@expand), with the item read by `parse`: [`bodies::parse_item`], or in
 /// the unit tests `syn::parse2`, whose expansion it must equal.
 fn expand_parsed_by(
     args: TokenStream,
