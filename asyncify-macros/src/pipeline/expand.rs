@@ -1059,6 +1059,9 @@ fn twin_docs(input: &Input, method: &Method, separator: &TokenStream) -> TokenSt
              `asyncify::Exclusive`.",
         );
     }
+    if lends(method) {
+        summary.push_str(" Its type parameter, the handle's lender, is inferred: never name it.");
+    }
     let summary = string_literal(&summary);
     let mut tokens = quote!(#[doc = #summary]);
     if method.attrs.iter().any(|attr| attr.path().is_ident("doc")) {

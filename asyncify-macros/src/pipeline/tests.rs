@@ -74,6 +74,7 @@ fn keeps_the_impl_and_adds_a_trait_and_constructors() {
         ),
         "{text}"
     );
+    assert!(text.contains("the handle's lender, is inferred"), "{text}");
     // The original impl comes first, unchanged.
     let syn::Item::Impl(original) = &file.items[0] else {
         panic!("{text}")
