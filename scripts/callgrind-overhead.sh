@@ -16,6 +16,8 @@
 #   handle         get_async on a Handle          limit   on Handle::with_limit(client, 64)
 #   clone          get_async on the Clone client  offload Handle::offload(closure)
 #   exclusive      get_async on an Exclusive      exclusive_mut  bump_async (&mut self) on it
+#   hand_dedicated a thread of one's own fed boxed closures over std mpsc, answering on a oneshot
+#   dedicated      bump_async on a Dedicated (against hand_dedicated)
 #
 # and runs each REPS times under `valgrind --tool=callgrind`, on a
 # current-thread and a multi-thread runtime. It prints the median
@@ -45,7 +47,7 @@ publish = false
 
 [dependencies]
 asyncify = { path = "$root/asyncify" }
-tokio = { version = "1.47", features = ["rt", "rt-multi-thread"] }
+tokio = { version = "1.47", features = ["rt", "rt-multi-thread", "sync"] }
 
 [profile.release]
 debug = 1
@@ -57,7 +59,7 @@ cat > "$work/src/main.rs" <<'EOF'
 use std::hint::black_box;
 use std::sync::Arc;
 
-use asyncify::{Exclusive, Handle, asyncify};
+use asyncify::{Dedicated, Exclusive, Handle, asyncify};
 
 #[derive(Clone)]
 pub struct Client {
@@ -127,6 +129,35 @@ async fn run(variant: &str, n: u64) -> u64 {
             let e = Exclusive::new(client());
             for i in 0..n {
                 acc += e.bump_async(black_box(i)).await;
+            }
+        }
+        "hand_dedicated" => {
+            // The hand-written dedicated thread (the `tokio-rusqlite`
+            // pattern), as `tests/benches/support` has it.
+            type Job = Box<dyn FnOnce(&mut Client) + Send>;
+            let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+            let thread = std::thread::spawn(move || {
+                let mut c = client();
+                for job in queue {
+                    job(&mut c);
+                }
+            });
+            for i in 0..n {
+                let x = black_box(i);
+                let (reply, result) = tokio::sync::oneshot::channel();
+                jobs.send(Box::new(move |c: &mut Client| {
+                    let _ = reply.send(c.bump(x));
+                }))
+                .unwrap();
+                acc += result.await.unwrap();
+            }
+            drop(jobs);
+            thread.join().unwrap();
+        }
+        "dedicated" => {
+            let d = Dedicated::spawn(client);
+            for i in 0..n {
+                acc += d.bump_async(black_box(i)).await;
             }
         }
         "none" => {}
