@@ -305,6 +305,11 @@ async fn mut_twins_run_on_a_handle_of_ones_own_and_through_generic_code() {
     assert_eq!(tally.push_into_async::<&str>("c").await, 3);
     assert_eq!(push_through(&tally, "d").await, 4);
     assert_eq!(tally.lines_async().await, ["a", "b", "c", "d"]);
+    // The trait's own method, called on a handle of one's own: its hidden
+    // second parameter is inferred here too.
+    use asyncify::OffloadMut;
+    let len = tally.offload_mut(|tally: &mut Tally| tally.push("e"));
+    assert_eq!(len.await, 5);
 
     let exclusive = Exclusive::new(Tally::new());
     assert_eq!(exclusive.push_into_async::<String>("e".to_owned()).await, 1);
