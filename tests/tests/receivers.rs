@@ -299,6 +299,8 @@ impl asyncify::OffloadMut<Tally> for Locked {
 
 #[tokio::test]
 async fn mut_twins_run_on_a_handle_of_ones_own_and_through_generic_code() {
+    use asyncify::OffloadMut;
+
     let tally = Locked(Arc::new(Mutex::new(Tally::new())));
     assert_eq!(tally.push_async("a").await, 1);
     assert_eq!(tally.push_typed_async("b".to_owned()).await, 2);
@@ -307,7 +309,6 @@ async fn mut_twins_run_on_a_handle_of_ones_own_and_through_generic_code() {
     assert_eq!(tally.lines_async().await, ["a", "b", "c", "d"]);
     // The trait's own method, called on a handle of one's own: its hidden
     // second parameter is inferred here too.
-    use asyncify::OffloadMut;
     let len = tally.offload_mut(|tally: &mut Tally| tally.push("e"));
     assert_eq!(len.await, 5);
 
