@@ -293,10 +293,14 @@ impl<T> Handle<T> {
         let limit = self.limit.clone();
         let cancel = self.cancel.clone();
         async move {
+            // Most handles have neither: the call alone goes to the pool.
+            if limit.is_none() && cancel.is_none() {
+                return unblock_as(name, move || f(&slot)).await;
+            }
             // Waiting here, in the calling task, takes no pool thread (the
-            // queue is `Pool`'s, see `turns.rs`). The turn moves into the
-            // call and is given up when it returns, even if this future is
-            // dropped meanwhile.
+            // semaphore of `turns.rs`). The turn moves into the call and is
+            // given up when it returns, even if this future is dropped
+            // meanwhile.
             let permit = match limit {
                 Some(limit) => Some(limit.take().await),
                 None => None,
