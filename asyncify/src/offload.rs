@@ -105,6 +105,13 @@ pub trait Offload<T: ?Sized> {
 /// assert_eq!(record(&log).await, 2);
 /// # }
 /// ```
+///
+/// # The second parameter
+///
+/// `L` is not public API: leave it out (`OffloadMut<T>`, as every example
+/// here does), and implement `OffloadMut<T>` for a handle of your own. The
+/// generated `&mut self` twins infer it, so that calling one on a handle that
+/// only gives shared access is one error rather than three.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot lend `&mut {T}` to a blocking call",
     label = "this method takes `&mut self`, and `{Self}` only gives shared access",
@@ -113,13 +120,6 @@ pub trait Offload<T: ?Sized> {
             several clients whose calls run in parallel, or `asyncify::Dedicated::spawn(|| client)` \
             for a client that must stay on one thread"
 )]
-///
-/// # The second parameter
-///
-/// `L` is not public API: leave it out (`OffloadMut<T>`, as every example
-/// here does), and implement `OffloadMut<T>` for a handle of your own. The
-/// generated `&mut self` twins infer it, so that calling one on a handle that
-/// only gives shared access is one error rather than three.
 pub trait OffloadMut<T: ?Sized, L = crate::__private::Lent>: Offload<T> {
     /// Runs `f` on `&mut T` in the blocking pool once it is this call's turn;
     /// the future resolves to its result.
