@@ -1,9 +1,10 @@
 //! Calls that take turns on a client, run back to back by the pool thread
 //! that holds it: the machinery under [`Exclusive`](crate::Exclusive) (one
 //! seat) and [`Pool`](crate::Pool) (one seat per client). Its type-erased
-//! call ([`job`]) is also what a [`Dedicated`](crate::Dedicated) sends to its
-//! thread: one place that skips a call whose future is gone, catches its
-//! panic and enters the caller's span.
+//! call ([`job`]) is the one place that skips a call whose future is gone,
+//! catches its panic and enters the caller's span for them; a
+//! [`Dedicated`](crate::Dedicated) sends its thread a leaner call of its own
+//! (`dedicated::call`), which needs no seat.
 //!
 //! A call that finds a seat free takes it to a blocking-pool thread (one
 //! `spawn_blocking`, as a call on a `Handle` does). A call that arrives while
@@ -53,9 +54,8 @@ pub(crate) type Payload = Box<dyn Any + Send>;
 pub(crate) type Outcome<R> = Result<R, Payload>;
 
 /// Where a queued call runs: a client, and what happens around each call on
-/// it. A plain client (`Dedicated`'s) and an `Exclusive`'s [`ClientSlot`]
-/// just lend it; a pool's place may have to make its client first, and
-/// checks or replaces it after the call.
+/// it. An `Exclusive`'s [`ClientSlot`] just lends it; a pool's place may
+/// have to make its client first, and checks or replaces it after the call.
 pub(crate) trait Seat<T: ?Sized> {
     /// Whether the seat has its client (a pool's place may be empty); free
     /// seats with a client are handed out first.
@@ -80,24 +80,15 @@ pub(crate) trait Seat<T: ?Sized> {
     }
 }
 
-/// A client that is its own seat: a `Dedicated`'s, on its thread.
-pub(crate) struct Alone<T>(pub(crate) T);
-
-impl<T> Seat<T> for Alone<T> {
-    fn client(&mut self) -> Result<&mut T, Payload> {
-        Ok(&mut self.0)
-    }
-}
-
 impl<T> Seat<T> for ClientSlot<T> {
     fn client(&mut self) -> Result<&mut T, Payload> {
         Ok(self)
     }
 }
 
-/// A call waiting for its turn, its types erased (also what a `Dedicated`
-/// sends to its thread), run on a seat `S` that lends a `T`.
-pub(crate) type Job<T, S = Alone<T>> = Box<dyn QueuedCall<T, S>>;
+/// A call waiting for its turn, its types erased, run on a seat `S` that
+/// lends a `T`.
+pub(crate) type Job<T, S> = Box<dyn QueuedCall<T, S>>;
 
 /// One call, in two steps, so that the last call of a run can give the seat
 /// back before its future learns the result: an awaiter that then calls
@@ -170,30 +161,6 @@ where
             let _ = reply.send(outcome);
         }
     }
-}
-
-/// A job that nobody awaits: runs `0` on the client, delivers nothing.
-pub(crate) struct Unawaited<F>(pub(crate) Option<F>);
-
-impl<T, S, F> QueuedCall<T, S> for Unawaited<F>
-where
-    T: ?Sized,
-    S: Seat<T>,
-    F: FnOnce(&mut T) + Send,
-{
-    fn run(&mut self, seat: &mut S) {
-        if let Some(f) = self.0.take() {
-            if let Ok(client) = Seat::<T>::client(seat) {
-                f(client);
-            }
-        }
-    }
-
-    fn is_gone(&self) -> bool {
-        false
-    }
-
-    fn deliver(self: Box<Self>) {}
 }
 
 /// How a call is armed for a cancel hook (see `cancel`).

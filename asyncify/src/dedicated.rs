@@ -1,12 +1,16 @@
+mod call;
+
 use std::fmt;
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock, mpsc};
+use std::task::{Context, Poll};
 use std::thread;
 
-use crate::batch::{self, Alone, Arming, Job};
-use crate::cancel::{self, Hook, panic_message};
+use crate::cancel::{self, Hook, Watch, panic_message};
 use crate::offload::{Offload, OffloadMut};
+use call::{Call, Found, Sent};
 
 /// A clonable handle to a client that lives on a thread of its own: every
 /// call is sent to that thread and runs there, one at a time, in order.
@@ -93,7 +97,7 @@ pub struct Dedicated<T> {
 
 struct Shared<T> {
     // The last `Sender` dropped ends the thread's loop.
-    jobs: mpsc::Sender<Job<T>>,
+    jobs: mpsc::Sender<Sent<T>>,
     status: Arc<Status>,
 }
 
@@ -141,7 +145,7 @@ impl<T: 'static> Dedicated<T> {
             name: name.clone(),
             failure: OnceLock::new(),
         });
-        let (jobs, queue) = mpsc::channel::<Job<T>>();
+        let (jobs, queue) = mpsc::channel::<Sent<T>>();
         let on_thread = Arc::clone(&status);
         let spawned = thread::Builder::new()
             .name(name)
@@ -226,9 +230,9 @@ impl<T: 'static> Dedicated<T> {
         // thread has failed, there is no client and every call fails anyway.
         let _ = shared
             .jobs
-            .send(Box::new(batch::Unawaited(Some(move |client: &mut T| {
+            .send(Sent::Once(Box::new(move |client: &mut T| {
                 cancel::make_hook(&on_thread, client, make);
-            }))));
+            })));
         self.cancel = Some(hook);
         self
     }
@@ -277,25 +281,21 @@ impl<T: 'static> Dedicated<T> {
         F: FnOnce(&mut T) -> R + Send + 'static,
         R: Send + 'static,
     {
-        // Until the first poll the future keeps the thread alive (it holds a
-        // sender); after that, only its call does.
-        let shared = Arc::clone(&self.shared);
-        let cancel = self.cancel.clone();
-        async move {
-            // With a hook, the call is armed: dropping this future (the
-            // watch) before the call begins skips it, while it runs hooks it.
-            let (job, _watch, outcome) = batch::job(f, &Arming::from(cancel.as_ref()));
-            let status = Arc::clone(&shared.status);
-            let sent = shared.jobs.send(job);
-            drop(shared);
-            if sent.is_err() {
-                status.fail(name);
+        // With a hook, the call is armed: dropping its future (the watch)
+        // before the call begins skips it, while it runs hooks it.
+        let (watch, ticket) = match &self.cancel {
+            Some(hook) => {
+                let (watch, ticket) = cancel::arm(hook);
+                (Some(watch), Some(ticket))
             }
-            match outcome.await {
-                Ok(Ok(value)) => value,
-                Ok(Err(payload)) => panic::resume_unwind(payload),
-                Err(_) => status.fail(name),
-            }
+            None => (None, None),
+        };
+        Reply {
+            call: Call::new(f, ticket),
+            shared: Some(Arc::clone(&self.shared)),
+            sent: false,
+            name,
+            watch,
         }
     }
 
@@ -307,12 +307,12 @@ impl<T: 'static> Dedicated<T> {
 
 /// The thread's body: build the client, then run the calls until the last
 /// sender is gone, then drop the client here.
-fn serve<T, F>(factory: F, queue: &mpsc::Receiver<Job<T>>, status: &Status)
+fn serve<T, F>(factory: F, queue: &mpsc::Receiver<Sent<T>>, status: &Status)
 where
     F: FnOnce() -> T,
 {
     let mut client = match panic::catch_unwind(AssertUnwindSafe(factory)) {
-        Ok(client) => Alone(client),
+        Ok(client) => client,
         Err(payload) => {
             let _ = status.failure.set(format!(
                 "its factory panicked: {}",
@@ -323,9 +323,8 @@ where
             return;
         }
     };
-    while let Ok(mut job) = queue.recv() {
-        job.run(&mut client);
-        job.deliver();
+    while let Ok(sent) = queue.recv() {
+        sent.run(&mut client);
     }
 }
 
@@ -347,6 +346,56 @@ impl Status {
                 "`asyncify::Dedicated`: the thread `{}` stopped before it ran {call}",
                 self.name
             ),
+        }
+    }
+}
+
+/// The future of a call on a `Dedicated`: sends the call to the thread when
+/// first polled, then waits for its outcome.
+struct Reply<T, F, R> {
+    call: Arc<Call<F, R>>,
+    // Until the call has ended: the channel it goes on, and what to say if
+    // no client runs it. A call that waits holds it, so the thread outlives
+    // it (it exits once no handle and no unfinished call holds the channel).
+    shared: Option<Arc<Shared<T>>>,
+    sent: bool,
+    // The twin's, which its panics name.
+    name: Option<&'static str>,
+    // Armed: dropped after the outcome came, or with the future (dropping it
+    // first would read as "cancelled while running").
+    watch: Option<Watch>,
+}
+
+impl<T, F, R> Future for Reply<T, F, R>
+where
+    T: 'static,
+    F: FnOnce(&mut T) -> R + Send + 'static,
+    R: Send + 'static,
+{
+    type Output = R;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<R> {
+        let this = self.get_mut();
+        let Some(shared) = &this.shared else {
+            panic!("`asyncify::Dedicated`: a call's future was polled after it completed");
+        };
+        if !this.sent {
+            this.sent = true;
+            if shared.jobs.send(this.call.queued()).is_err() {
+                shared.status.fail(this.name);
+            }
+        }
+        match this.call.poll(cx) {
+            Found::Pending => Poll::Pending,
+            Found::Abandoned => shared.status.fail(this.name),
+            Found::Ended(outcome) => {
+                this.shared = None;
+                this.watch = None;
+                match outcome {
+                    Ok(value) => Poll::Ready(value),
+                    Err(payload) => panic::resume_unwind(payload),
+                }
+            }
         }
     }
 }
