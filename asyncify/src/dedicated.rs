@@ -4,9 +4,11 @@ use std::fmt;
 use std::future::Future;
 use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
-use std::sync::{Arc, OnceLock, mpsc};
+use std::sync::mpsc::{self, TryRecvError};
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::thread;
+use std::time::{Duration, Instant};
 
 use crate::cancel::{self, Hook, Watch, panic_message};
 use crate::offload::{Offload, OffloadMut};
@@ -228,11 +230,9 @@ impl<T: 'static> Dedicated<T> {
         let on_thread = Arc::clone(&hook);
         // The first job after the factory: no call can run before it. If the
         // thread has failed, there is no client and every call fails anyway.
-        let _ = shared
-            .jobs
-            .send(Sent::Once(Box::new(move |client: &mut T| {
-                cancel::make_hook(&on_thread, client, make);
-            })));
+        let _ = shared.jobs.send(Sent::Once(Box::new(move |client: &mut T| {
+            cancel::make_hook(&on_thread, client, make);
+        })));
         self.cancel = Some(hook);
         self
     }
@@ -323,9 +323,48 @@ where
             return;
         }
     };
-    while let Ok(sent) = queue.recv() {
+    // Whether the last wait for a call was short: only then does the next
+    // one spin before it sleeps.
+    let mut close = false;
+    loop {
+        let sent = match queue.try_recv() {
+            Ok(sent) => sent,
+            Err(TryRecvError::Disconnected) => break,
+            Err(TryRecvError::Empty) => match wait(queue, SPIN, &mut close) {
+                Some(sent) => sent,
+                None => break,
+            },
+        };
         sent.run(&mut client);
     }
+}
+
+/// How long the client's thread, out of calls, keeps looking for the next
+/// one (yielding its core to any thread that wants it) before it sleeps,
+/// when calls have been coming that close together.
+const SPIN: Duration = Duration::from_micros(20);
+
+/// The next call, when none is queued, or `None` once the last sender is
+/// gone. If `close` (the last wait took less than `spin`), it first looks
+/// for one for up to `spin`, yielding between looks, so that a call sent
+/// soon after the last one finds the thread awake instead of having to wake
+/// it; then it sleeps until one comes. `close` becomes whether this wait
+/// took less than `spin`: a look that finds nothing turns it off until calls
+/// come close together again, so a thread whose calls are far apart never
+/// spins, and one whose calls are close spends at most `spin` per call.
+fn wait<T>(queue: &mpsc::Receiver<T>, spin: Duration, close: &mut bool) -> Option<T> {
+    let start = Instant::now();
+    while *close {
+        thread::yield_now();
+        match queue.try_recv() {
+            Ok(sent) => return Some(sent),
+            Err(TryRecvError::Disconnected) => return None,
+            Err(TryRecvError::Empty) => *close = start.elapsed() < spin,
+        }
+    }
+    let sent = queue.recv().ok();
+    *close = start.elapsed() < spin;
+    sent
 }
 
 impl Status {
@@ -466,5 +505,42 @@ impl<T: 'static> OffloadMut<T> for Dedicated<T> {
         R: Send + 'static,
     {
         self.offload_as(Some(name), f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_close_wait_looks_before_it_sleeps_and_stays_close() {
+        let (send, queue) = mpsc::channel();
+        let sender = thread::spawn(move || {
+            thread::sleep(Duration::from_millis(20));
+            send.send(1).unwrap();
+            send
+        });
+        let mut close = true;
+        assert_eq!(wait(&queue, Duration::from_secs(3600), &mut close), Some(1));
+        assert!(close);
+        drop(sender.join().unwrap());
+        assert_eq!(wait(&queue, Duration::from_secs(3600), &mut close), None);
+    }
+
+    #[test]
+    fn a_wait_longer_than_the_spin_stops_the_spinning() {
+        let (send, queue) = mpsc::channel();
+        let sender = thread::spawn(move || {
+            thread::sleep(Duration::from_millis(20));
+            send.send(1).unwrap();
+        });
+        let mut close = true;
+        assert_eq!(wait(&queue, Duration::ZERO, &mut close), Some(1));
+        assert!(!close, "a wait of 20 ms is not shorter than no time");
+        sender.join().unwrap();
+        // The sender is gone: a wait that is not close sleeps in `recv`,
+        // which says so at once.
+        assert_eq!(wait(&queue, Duration::from_secs(3600), &mut close), None);
+        assert!(close, "that wait took less than an hour");
     }
 }

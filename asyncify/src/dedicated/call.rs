@@ -162,7 +162,11 @@ where
 {
     fn run(&self, client: &mut T) {
         // Nothing panics under this lock; and it is taken once.
-        let job = self.job.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let job = self
+            .job
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
         let Some(Job { f, ticket }) = job else {
             return;
         };
