@@ -522,34 +522,38 @@ impl<T: 'static> OffloadMut<T> for Dedicated<T> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_close_wait_looks_before_it_sleeps_and_stays_close() {
+    /// A queue that gets `1` in 20 ms, and the thread that sends it, which
+    /// returns its sender.
+    fn sent_later() -> (mpsc::Receiver<i32>, thread::JoinHandle<mpsc::Sender<i32>>) {
         let (send, queue) = mpsc::channel();
         let sender = thread::spawn(move || {
             thread::sleep(Duration::from_millis(20));
             send.send(1).unwrap();
             send
         });
+        (queue, sender)
+    }
+
+    #[test]
+    fn a_close_wait_looks_before_it_sleeps_and_stays_close() {
+        let (queue, sender) = sent_later();
         let mut close = true;
         assert_eq!(wait(&queue, Duration::from_secs(3600), &mut close), Some(1));
-        assert!(close);
+        assert!(close, "that wait took less than an hour");
+        // The sender is gone: the looks say so.
         drop(sender.join().unwrap());
         assert_eq!(wait(&queue, Duration::from_secs(3600), &mut close), None);
     }
 
     #[test]
     fn a_wait_longer_than_the_spin_stops_the_spinning() {
-        let (send, queue) = mpsc::channel();
-        let sender = thread::spawn(move || {
-            thread::sleep(Duration::from_millis(20));
-            send.send(1).unwrap();
-        });
+        let (queue, sender) = sent_later();
         let mut close = true;
         assert_eq!(wait(&queue, Duration::ZERO, &mut close), Some(1));
         assert!(!close, "a wait of 20 ms is not shorter than no time");
-        sender.join().unwrap();
         // The sender is gone: a wait that is not close sleeps in `recv`,
         // which says so at once.
+        drop(sender.join().unwrap());
         assert_eq!(wait(&queue, Duration::from_secs(3600), &mut close), None);
         assert!(close, "that wait took less than an hour");
     }
