@@ -18,6 +18,7 @@
 #   exclusive      get_async on an Exclusive      exclusive_mut  bump_async (&mut self) on it
 #   hand_dedicated a thread of one's own fed boxed closures over std mpsc, answering on a oneshot
 #   dedicated      bump_async on a Dedicated (against hand_dedicated)
+#   dedicated_hook the same with a cancel hook installed, never run (against dedicated)
 #
 # and runs each REPS times under `valgrind --tool=callgrind`, on a
 # current-thread and a multi-thread runtime. It prints the median
@@ -156,6 +157,12 @@ async fn run(variant: &str, n: u64) -> u64 {
         }
         "dedicated" => {
             let d = Dedicated::spawn(client);
+            for i in 0..n {
+                acc += d.bump_async(black_box(i)).await;
+            }
+        }
+        "dedicated_hook" => {
+            let d = Dedicated::spawn(client).on_cancel(|_| || {});
             for i in 0..n {
                 acc += d.bump_async(black_box(i)).await;
             }
