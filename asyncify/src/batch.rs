@@ -38,7 +38,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::oneshot;
 
-use crate::cancel::{Hook, Ticket, Watch, arm, arm_later};
+use crate::cancel::{Hook, Ticket, Watch, arm_if, arm_later};
 use crate::context::OnPool;
 use crate::slot::ClientSlot;
 use crate::unblock::{no_runtime, shut_down_before_start};
@@ -198,11 +198,8 @@ where
 {
     let (reply, outcome) = oneshot::channel();
     let (watch, ticket) = match arming {
-        Arming::Not => (None, None),
-        Arming::With(hook) => {
-            let (watch, ticket) = arm(hook);
-            (Some(watch), Some(ticket))
-        }
+        Arming::Not => arm_if(None),
+        Arming::With(hook) => arm_if(Some(hook)),
         Arming::AtBegin => {
             let (watch, ticket) = arm_later();
             (Some(watch), Some(ticket))

@@ -205,6 +205,15 @@ pub(crate) fn arm(hook: &Arc<Hook>) -> (Watch, Ticket) {
     arm_with(OnceLock::from(Arc::clone(hook)))
 }
 
+/// Arms a call with `hook` if the handle has one: its watch and ticket, or
+/// neither (an unarmed call).
+pub(crate) fn arm_if(hook: Option<&Arc<Hook>>) -> (Option<Watch>, Option<Ticket>) {
+    match hook.map(arm) {
+        Some((watch, ticket)) => (Some(watch), Some(ticket)),
+        None => (None, None),
+    }
+}
+
 /// Arms a call whose hook is known only when it begins: that of the client
 /// it gets (a pool's), passed to [`Ticket::begin`].
 pub(crate) fn arm_later() -> (Watch, Ticket) {

@@ -293,13 +293,7 @@ impl<T: 'static> Dedicated<T> {
     {
         // With a hook, the call is armed: dropping its future (the watch)
         // before the call begins skips it, while it runs hooks it.
-        let (watch, ticket) = match &self.cancel {
-            Some(hook) => {
-                let (watch, ticket) = cancel::arm(hook);
-                (Some(watch), Some(ticket))
-            }
-            None => (None, None),
-        };
+        let (watch, ticket) = cancel::arm_if(self.cancel.as_ref());
         Reply {
             call: Call::new(f, ticket),
             shared: Some(Arc::clone(&self.shared)),
