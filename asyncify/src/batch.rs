@@ -1,10 +1,10 @@
 //! Calls that take turns on a client, run back to back by the pool thread
 //! that holds it: the machinery under [`Exclusive`](crate::Exclusive) (one
 //! seat) and [`Pool`](crate::Pool) (one seat per client). Its type-erased
-//! call ([`job`]) is the one place that skips a call whose future is gone,
-//! catches its panic and enters the caller's span for them; a
-//! [`Dedicated`](crate::Dedicated) sends its thread a leaner call of its own
-//! (`dedicated::call`), which needs no seat.
+//! call ([`job`]) skips a call whose future is gone, catches its panic and
+//! enters the caller's span for both; a [`Dedicated`](crate::Dedicated)
+//! sends its thread a leaner call of its own (`dedicated::call`), which
+//! does the same without a seat or a `oneshot`.
 //!
 //! A call that finds a seat free takes it to a blocking-pool thread (one
 //! `spawn_blocking`, as a call on a `Handle` does). A call that arrives while

@@ -529,7 +529,7 @@ mod tests {
     }
 
     #[test]
-    fn a_close_wait_looks_before_it_sleeps_and_stays_close() {
+    fn a_close_wait_stays_close_and_sees_the_sender_go() {
         let (queue, sender) = sent_later();
         let mut close = true;
         assert_eq!(wait(&queue, Duration::from_secs(3600), &mut close), Some(1));

@@ -5,7 +5,7 @@
 //!
 //! ```text
 //!   future (first poll)  --- Sent::Call(Queued(Arc<Call>)) --->  thread
-//!   future (pending)     <--- Call::outcome, then its waker ----  thread
+//!   future (pending)     <--- its outcome, then its waker -----  thread
 //! ```
 //!
 //! The future holds the other `Arc`, so the thread knows a call whose future
